@@ -1,0 +1,4 @@
+"""tablesync core: canonical schema, pipeline stages, merge, store, engine.
+
+Nothing in ``core`` imports a concrete connector; connectors depend on ``core``.
+"""
