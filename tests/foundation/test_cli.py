@@ -1,0 +1,121 @@
+"""The command line, run as a real process: help, exit codes, not-yet-built commands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DESIGN_COMMANDS = [
+    "demo", "sandbox", "check", "plan", "run", "schedule", "conflicts", "duplicates",
+    "runs", "undo", "import", "export", "template", "report",
+]
+
+
+def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    environment = {k: v for k, v in os.environ.items() if k != "TABLESYNC_CONFIG"}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, str(ROOT / "sync.py"), *args],
+        cwd=cwd, capture_output=True, text=True, timeout=120, env=environment,
+    )
+
+
+def test_help_lists_every_command_of_the_design(tmp_path):
+    result = cli("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    listed = {line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ") and line.split()}
+    assert set(DESIGN_COMMANDS) <= listed
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["demo"], ["check"], ["plan"], ["run"], ["undo", "R-1"], ["schedule"], ["report", "--out", "r.html"],
+     ["conflicts", "list"]],
+)
+def test_commands_not_built_yet_say_so_and_exit_2(tmp_path, args):
+    result = cli(*args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "not available in this version yet" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_command_and_bad_option_are_usage_errors(tmp_path):
+    assert cli("frobnicate", cwd=tmp_path).returncode == 2
+    assert cli("export", "--out", "x.txt", "--format", "pdf", cwd=tmp_path).returncode == 2
+
+
+def test_missing_config_is_exit_2_with_the_path(tmp_path):
+    result = cli("runs", "--config", "nope.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "nope.yaml: configuration file not found" in result.stderr
+
+
+def test_every_subcommand_has_help(tmp_path):
+    for command in DESIGN_COMMANDS:
+        result = cli(command, "--help", cwd=tmp_path)
+        assert result.returncode == 0, command
+        assert "Usage" in result.stdout
+
+
+def test_template_import_export_round_trip(tmp_path):
+    assert cli("template", "--out", "t.xlsx", cwd=tmp_path).returncode == 0
+    result = cli("import", "t.xlsx", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert (report["rows"], report["created"], report["quarantined"]) == (3, 3, 0)
+    assert cli("export", "--format", "xlsx", "--out", "out.xlsx", cwd=tmp_path).returncode == 0
+
+    from openpyxl import load_workbook
+
+    from connectors.template import EXAMPLE_ROWS
+    from core.fields import FIELDS
+
+    sheet = load_workbook(tmp_path / "out.xlsx")["客户信息"]
+    exported = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    for example in EXAMPLE_ROWS:
+        row = exported[example["company_name"]]
+        for index, spec in enumerate(FIELDS):
+            want = example.get(spec.name, "")
+            got = row[index] or ""
+            if spec.name == "customer_id" and not want:
+                assert got.startswith("C-")  # generated
+            elif spec.name == "tags":
+                assert set(filter(None, (t.strip() for t in got.split(",")))) >= set(
+                    filter(None, (t.strip() for t in want.split(",")))
+                )
+            else:
+                assert got == want, (spec.name, got, want)
+
+    again = json.loads(cli("import", "t.xlsx", "--json", cwd=tmp_path).stdout)
+    assert again["created"] == 0 and again["merged"] + again["unchanged"] + again["updated"] == 3
+
+    runs = json.loads(cli("runs", "--json", cwd=tmp_path).stdout)
+    assert [r["kind"] for r in runs] == ["import", "import"]
+
+
+def test_export_csv_and_encrypted_xlsx(tmp_path):
+    cli("template", "--out", "t.xlsx", cwd=tmp_path)
+    cli("import", "t.xlsx", cwd=tmp_path)
+    assert cli("export", "-f", "csv", "--out", "o.csv", cwd=tmp_path).returncode == 0
+    text = (tmp_path / "o.csv").read_bytes()
+    assert text.startswith(b"\xef\xbb\xbf") and "北京星辰科技有限公司".encode() in text
+    result = cli("export", "--out", "s.xlsx", cwd=tmp_path, env={"TABLESYNC_EXPORT_PASSWORD": "pw-123"})
+    assert result.returncode == 0 and "pw-123" not in result.stderr + result.stdout
+    import io
+
+    import msoffcrypto
+    from openpyxl import load_workbook
+
+    office = msoffcrypto.OfficeFile((tmp_path / "s.xlsx").open("rb"))
+    assert office.is_encrypted()
+    office.load_key(password="pw-123")
+    plain = io.BytesIO()
+    office.decrypt(plain)
+    assert load_workbook(plain)["客户信息"].max_row == 4
+    assert cli("export", "-f", "csv", "--out", "o.csv", "--password", "x", cwd=tmp_path).returncode == 2
