@@ -114,9 +114,10 @@ def _open_store(config: str | None) -> Any:
 
 
 def _pipeline_options(config: str | None) -> tuple[Any, Any]:
+    from core.pipeline import PipelineOptions
+
     from config.loader import config_path
     from config.models import SyncConfig
-    from core.pipeline import PipelineOptions
 
     settings = SyncConfig() if config is None and not config_path(None).exists() else _load(config)
     options = PipelineOptions(
@@ -470,7 +471,7 @@ def _print_import(report: Any) -> None:
         out.print(
             f"{report.duplicates_pending} possible duplicate pair(s) wait for review: `sync.py duplicates list`"
         )
-    problems = [i for i in report.issues]
+    problems = list(report.issues)
     if problems:
         table = Table("row", "field", "value", "problem", "action", title="problems")
         for issue in problems:

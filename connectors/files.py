@@ -131,7 +131,7 @@ def decode_csv(raw: bytes, path: Path) -> tuple[str, str]:
     """Decode CSV bytes; returns (text, encoding). UTF-8 (with or without BOM) or GBK/GB18030."""
     if not raw.strip():
         raise InputFileError(f"{path}: the file is empty (no header row, no data)")
-    if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16"), "utf-16"
     for encoding in CSV_ENCODINGS:
         try:

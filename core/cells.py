@@ -20,8 +20,7 @@ TAG_SEPARATOR = ", "
 
 def format_amount(value: Decimal) -> str:
     """500000.00 -> '500000', 1234.50 -> '1234.5': exact, no exponent, no trailing zeros."""
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 def cell_text(name: str, value: Any) -> str:

@@ -213,12 +213,9 @@ class Store:
     def open(cls, url: str) -> Store:
         try:
             parsed = make_url(url)
-            if parsed.get_backend_name() == "sqlite" and parsed.database not in (
-                None,
-                "",
-                ":memory:",
-            ):
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            database = parsed.database
+            if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, future=True)
             if parsed.get_backend_name() == "sqlite":
                 event.listen(engine, "connect", _sqlite_pragmas)
@@ -369,7 +366,7 @@ class Store:
 
     def followups_of(self, customer_id: str) -> list[FollowUp]:
         with self.engine.connect() as connection:
-            rows = connection.execute(
+            rows: Iterable[Any] = connection.execute(
                 select(followups.c.data)
                 .where(followups.c.customer_id == customer_id)
                 .order_by(followups.c.id)
@@ -384,7 +381,8 @@ class Store:
                     followups.c.customer_id == from_id
                 )
             ).all()
-            for row_id, entry_key, data in moving:
+            for row_id, entry_key, stored_data in moving:
+                data: dict[str, Any] = dict(stored_data)
                 clash = connection.execute(
                     select(followups.c.id).where(
                         followups.c.customer_id == to_id, followups.c.entry_key == entry_key
@@ -543,7 +541,7 @@ class Store:
                     duplicate_candidates.c.status == "rejected"
                 )
             ).all()
-        return {frozenset((a, b)) for a, b in rows}
+        return {frozenset((str(a), str(b))) for a, b in rows}
 
     def record_merge(
         self,

@@ -13,6 +13,7 @@ Use it from Python::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import random
@@ -286,7 +287,11 @@ class Sandbox:
             self.stats.count_fault(app.api)
             if fate in ("drop", "timeout"):
                 return fate, None
-            status = plan.statuses[plan.rng.randrange(len(plan.statuses))] if len(plan.statuses) > 1 else plan.statuses[0]
+            status = (
+                plan.statuses[plan.rng.randrange(len(plan.statuses))]
+                if len(plan.statuses) > 1
+                else plan.statuses[0]
+            )
             return "ok", app.error_response(status, "Injected fault")
         try:
             response = app.handle(request)
@@ -310,7 +315,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _HTTPServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)
 
     def _read_body(self) -> bytes:
@@ -333,10 +338,8 @@ class _Handler(BaseHTTPRequestHandler):
         fate, response = self.server.sandbox.dispatch(request)
         if fate == "drop":
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         if fate == "timeout":
             plan = self.server.sandbox.faults.get(self.server.sandbox.app_for(request.path).api)  # type: ignore[union-attr]
@@ -369,7 +372,9 @@ class _HTTPServer(ThreadingHTTPServer):
 class SandboxServer:
     """The sandbox on a loopback port, served from a background thread."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, sandbox: Sandbox | None = None) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, sandbox: Sandbox | None = None
+    ) -> None:
         self.sandbox = sandbox or Sandbox()
         self._server = _HTTPServer((host, port), self.sandbox)
         self._thread: threading.Thread | None = None

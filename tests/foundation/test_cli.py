@@ -11,33 +11,63 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DESIGN_COMMANDS = [
-    "demo", "sandbox", "check", "plan", "run", "schedule", "conflicts", "duplicates",
-    "runs", "undo", "import", "export", "template", "report",
+    "demo",
+    "sandbox",
+    "check",
+    "plan",
+    "run",
+    "schedule",
+    "conflicts",
+    "duplicates",
+    "runs",
+    "undo",
+    "import",
+    "export",
+    "template",
+    "report",
 ]
 
 
-def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     import os
 
     environment = {k: v for k, v in os.environ.items() if k != "TABLESYNC_CONFIG"}
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, str(ROOT / "sync.py"), *args],
-        cwd=cwd, capture_output=True, text=True, timeout=120, env=environment,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
     )
 
 
 def test_help_lists_every_command_of_the_design(tmp_path):
     result = cli("--help", cwd=tmp_path)
     assert result.returncode == 0
-    listed = {line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ") and line.split()}
+    listed = {
+        line.split()[0]
+        for line in result.stdout.splitlines()
+        if line.startswith("  ") and line.split()
+    }
     assert set(DESIGN_COMMANDS) <= listed
 
 
 @pytest.mark.parametrize(
     "args",
-    [["demo"], ["check"], ["plan"], ["run"], ["undo", "R-1"], ["schedule"], ["report", "--out", "r.html"],
-     ["conflicts", "list"]],
+    [
+        ["demo"],
+        ["check"],
+        ["plan"],
+        ["run"],
+        ["undo", "R-1"],
+        ["schedule"],
+        ["report", "--out", "r.html"],
+        ["conflicts", "list"],
+    ],
 )
 def test_commands_not_built_yet_say_so_and_exit_2(tmp_path, args):
     result = cli(*args, cwd=tmp_path)
@@ -105,7 +135,9 @@ def test_export_csv_and_encrypted_xlsx(tmp_path):
     assert cli("export", "-f", "csv", "--out", "o.csv", cwd=tmp_path).returncode == 0
     text = (tmp_path / "o.csv").read_bytes()
     assert text.startswith(b"\xef\xbb\xbf") and "北京星辰科技有限公司".encode() in text
-    result = cli("export", "--out", "s.xlsx", cwd=tmp_path, env={"TABLESYNC_EXPORT_PASSWORD": "pw-123"})
+    result = cli(
+        "export", "--out", "s.xlsx", cwd=tmp_path, env={"TABLESYNC_EXPORT_PASSWORD": "pw-123"}
+    )
     assert result.returncode == 0 and "pw-123" not in result.stderr + result.stdout
     import io
 
@@ -118,4 +150,7 @@ def test_export_csv_and_encrypted_xlsx(tmp_path):
     plain = io.BytesIO()
     office.decrypt(plain)
     assert load_workbook(plain)["客户信息"].max_row == 4
-    assert cli("export", "-f", "csv", "--out", "o.csv", "--password", "x", cwd=tmp_path).returncode == 2
+    assert (
+        cli("export", "-f", "csv", "--out", "o.csv", "--password", "x", cwd=tmp_path).returncode
+        == 2
+    )

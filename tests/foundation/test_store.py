@@ -20,11 +20,19 @@ def store(tmp_path):
 
 
 def customer(cid: str, company: str = "甲公司", **extra) -> Customer:
-    return Customer(customer_id=cid, company_name=company, contact_name="王经理", phone=("13812345678",), **extra)
+    return Customer(
+        customer_id=cid,
+        company_name=company,
+        contact_name="王经理",
+        phone=("13812345678",),
+        **extra,
+    )
 
 
 def test_customers_round_trip_with_exact_types(store, tmp_path):
-    original = customer("C-20240510-1", total_amount="500000.50", tags=["b", "a"], last_follow_up=date(2024, 5, 10))
+    original = customer(
+        "C-20240510-1", total_amount="500000.50", tags=["b", "a"], last_follow_up=date(2024, 5, 10)
+    )
     store.save_customers([(original, {"company_name": "t.xlsx"}, "t.xlsx")])
     reopened = Store.open(f"sqlite:///{tmp_path / 'hub.db'}")
     stored = reopened.get("C-20240510-1")
@@ -34,7 +42,9 @@ def test_customers_round_trip_with_exact_types(store, tmp_path):
 
 
 def test_ids_are_allocated_after_the_highest_of_the_day(store):
-    store.save_customers([(customer("C-20240510-7"), {}, None), (customer("C-20240511-1"), {}, None)])
+    store.save_customers(
+        [(customer("C-20240510-7"), {}, None), (customer("C-20240511-1"), {}, None)]
+    )
     allocator = store.id_allocator()
     assert allocator.allocate(date(2024, 5, 10)) == "C-20240510-8"
     assert allocator.allocate(date(2024, 5, 10)) == "C-20240510-9"
@@ -49,7 +59,15 @@ def test_customer_without_id_is_refused(store):
 def test_followups_are_append_only_and_deduplicated(store):
     entry = FollowUp(customer_id="C-1", entry_key="k1", content="电话沟通")
     assert store.add_followups([entry, entry]) == 1
-    assert store.add_followups([FollowUp(customer_id="C-2", entry_key="k1"), FollowUp(customer_id="C-2", entry_key="k2")]) == 2
+    assert (
+        store.add_followups(
+            [
+                FollowUp(customer_id="C-2", entry_key="k1"),
+                FollowUp(customer_id="C-2", entry_key="k2"),
+            ]
+        )
+        == 2
+    )
     store.reassign_followups("C-2", "C-1")
     assert [f.entry_key for f in store.followups_of("C-1")] == ["k1", "k2"]
     assert store.followups_of("C-2") == []
@@ -57,7 +75,9 @@ def test_followups_are_append_only_and_deduplicated(store):
 
 def test_runs_and_quarantine_are_recorded(store):
     run_id = store.start_run("import")
-    store.add_quarantine(run_id, [Issue("f.xlsx", "3", "phone", "123", "not a phone number", Severity.ERROR)])
+    store.add_quarantine(
+        run_id, [Issue("f.xlsx", "3", "phone", "123", "not a phone number", Severity.ERROR)]
+    )
     store.finish_run(run_id, "needs_review", {"rows": 3, "quarantined": 1})
     [run] = store.list_runs()
     assert (run.run_id, run.status, run.summary["quarantined"]) == (run_id, "needs_review", 1)

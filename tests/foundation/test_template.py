@@ -24,9 +24,14 @@ def test_template_has_every_field_notes_dropdowns_and_examples(tmp_path):
 
     # Dropdowns: one list validation per enum column, pointing at the hidden list sheet.
     enum_columns = {
-        sheet.cell(1, col).column_letter: spec for col, spec in enumerate(FIELDS, start=1) if spec.choices
+        sheet.cell(1, col).column_letter: spec
+        for col, spec in enumerate(FIELDS, start=1)
+        if spec.choices
     }
-    validations = {str(v.sqref).split(":")[0].rstrip("0123456789"): v for v in sheet.data_validations.dataValidation}
+    validations = {
+        str(v.sqref).split(":")[0].rstrip("0123456789"): v
+        for v in sheet.data_validations.dataValidation
+    }
     assert set(validations) == set(enum_columns)
     lists = workbook[LISTS_SHEET]
     assert lists.sheet_state == "hidden"
@@ -48,7 +53,9 @@ def test_template_has_every_field_notes_dropdowns_and_examples(tmp_path):
                 assert cell.value in spec.choices
 
     notes = workbook[NOTES_SHEET]
-    assert [row[1] for row in notes.iter_rows(min_row=2, values_only=True)] == [s.label for s in FIELDS]
+    assert [row[1] for row in notes.iter_rows(min_row=2, values_only=True)] == [
+        s.label for s in FIELDS
+    ]
 
 
 def test_empty_template_has_only_the_header(tmp_path):
