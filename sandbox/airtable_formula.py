@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_FLOOR, Decimal
 from typing import Protocol
 
 # -- values -----------------------------------------------------------------------------------
@@ -848,9 +849,14 @@ def _numbers(values: tuple[Value, ...]) -> list[float]:
 
 
 def _round(value: Value, places: Value = 0.0) -> Value:
-    factor = 10 ** int(_number(places))
-    # Airtable breaks ties upward (toward positive infinity), not to even.
-    return math.floor(_number(value) * factor + 0.5) / factor
+    number = _number(value)
+    if not math.isfinite(number):
+        return number
+    # Decimal keeps 2.345 from rounding down through its binary form; Airtable breaks ties
+    # upward (toward positive infinity), not to even.
+    scaled = Decimal(repr(number)).scaleb(int(_number(places)))
+    rounded = (scaled + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR)
+    return float(rounded.scaleb(-int(_number(places))))
 
 
 def _value(text: Value) -> Value:
