@@ -11,6 +11,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SensitivePolicy = Literal["mask", "quarantine"]
+#: Fields a dedupe rule may name.
+DedupeRuleField = Literal[
+    "company_name", "contact_name", "phone", "email", "customer_id", "address", "industry"
+]
+DedupeVeto = Literal[
+    "different_contact", "different_company", "different_branch", "different_region"
+]
 
 
 class TagCondition(BaseModel):
@@ -91,6 +98,20 @@ class QualitySettings(BaseModel):
     future_years: int = 30
 
 
+def _default_dedupe_rules() -> list[list[DedupeRuleField]]:
+    return [
+        ["contact_name", "phone"],
+        ["company_name", "contact_name"],
+        ["company_name", "phone"],
+        ["contact_name", "email"],
+        ["customer_id"],
+    ]
+
+
+def _default_dedupe_vetoes() -> list[DedupeVeto]:
+    return ["different_contact", "different_company", "different_branch", "different_region"]
+
+
 class DedupeSettings(BaseModel):
     """How duplicates are found and merged (see ``core.dedupe``)."""
 
@@ -103,3 +124,27 @@ class DedupeSettings(BaseModel):
     #: Survivorship per field: "newest" (newest non-empty by modified time) or "most_complete".
     survivorship: dict[str, Literal["newest", "most_complete"]] = Field(default_factory=dict)
     default_survivorship: Literal["newest", "most_complete"] = "newest"
+    #: Sure-match rules: records whose listed fields are all the same (after normalization) are
+    #: one customer. The first is the source documents' rule "姓名+联系方式相同判定为重复客户".
+    #: A veto (below) still sends such a pair to review instead.
+    rules: list[list[DedupeRuleField]] = Field(default_factory=_default_dedupe_rules)
+    #: Conflicts that forbid an automatic merge; such a pair goes to review.
+    vetoes: list[DedupeVeto] = Field(default_factory=_default_dedupe_vetoes)
+    #: Pairs sharing a company, a phone or an e-mail are shown for review even when the rest of
+    #: the evidence is weak (same company, another contact person).
+    review_related: bool = True
+    #: Evidence weights in bits (log2 m/u) overriding the defaults in core.dedupe.scoring,
+    #: e.g. ``{"phone.same": 12, "prior": -5}``.
+    weights: dict[str, float] = Field(default_factory=dict)
+    #: Blocking: a block larger than this is paired by sorted neighbourhood, ``window`` wide.
+    max_block: int = Field(default=60, ge=2)
+    window: int = Field(default=12, ge=1)
+    #: Two records whose own evidence gives a match probability below this are never put in
+    #: one group through a third record.
+    chain_min_probability: float = Field(default=0.2, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _thresholds_ordered(self) -> DedupeSettings:
+        if not 0 < self.review_threshold <= self.auto_merge_threshold <= 1:
+            raise ValueError("need 0 < review_threshold <= auto_merge_threshold <= 1")
+        return self
