@@ -54,8 +54,16 @@ from sandbox import SandboxServer
 FIELDS: list[dict[str, Any]] = [
     {"field_name": "客户名称", "type": 1},
     {"field_name": "金额", "type": 2},
-    {"field_name": "等级", "type": 3, "property": {"options": [{"name": "潜在客户"}, {"name": "普通客户"}, {"name": "重点客户"}]}},
-    {"field_name": "标签", "type": 4, "property": {"options": [{"name": "展会"}, {"name": "老客户"}]}},
+    {
+        "field_name": "等级",
+        "type": 3,
+        "property": {"options": [{"name": "潜在客户"}, {"name": "普通客户"}, {"name": "重点客户"}]},
+    },
+    {
+        "field_name": "标签",
+        "type": 4,
+        "property": {"options": [{"name": "展会"}, {"name": "老客户"}]},
+    },
     {"field_name": "最近跟进", "type": 5},
     {"field_name": "已签约", "type": 7},
     {"field_name": "跟进人", "type": 11},
@@ -84,8 +92,14 @@ def client(sandbox: SandboxServer) -> lark.Client:
     )
 
 
-def seed(sandbox: SandboxServer, records: list[dict[str, Any]] | None = None, **extra: Any) -> tuple[str, str]:
-    body = {"name": "CRM", "tables": [{"name": "客户", "fields": FIELDS, "records": records or []}], **extra}
+def seed(
+    sandbox: SandboxServer, records: list[dict[str, Any]] | None = None, **extra: Any
+) -> tuple[str, str]:
+    body = {
+        "name": "CRM",
+        "tables": [{"name": "客户", "fields": FIELDS, "records": records or []}],
+        **extra,
+    }
     response = requests.post(f"{sandbox.url}/_sandbox/feishu/apps", json=body, timeout=10)
     response.raise_for_status()
     data = response.json()
@@ -99,7 +113,9 @@ def state(sandbox: SandboxServer, app_token: str) -> dict[str, Any]:
 
 
 def no_limits(sandbox: SandboxServer) -> None:
-    requests.post(f"{sandbox.url}/_sandbox/limits", json={"api": "feishu", "enabled": False}, timeout=10)
+    requests.post(
+        f"{sandbox.url}/_sandbox/limits", json={"api": "feishu", "enabled": False}, timeout=10
+    )
 
 
 def search(
@@ -134,7 +150,9 @@ def records_body(*fields: dict[str, Any]) -> list[AppTableRecord]:
 # -- reads -----------------------------------------------------------------------------------------
 
 
-def test_search_returns_items_total_and_has_more(sandbox: SandboxServer, client: lark.Client) -> None:
+def test_search_returns_items_total_and_has_more(
+    sandbox: SandboxServer, client: lark.Client
+) -> None:
     app, table = seed(sandbox, [{"客户名称": "甲公司"}, {"客户名称": "乙公司"}])
 
     response = search(client, app, table)
@@ -186,7 +204,9 @@ def test_list_pages_with_page_token(sandbox: SandboxServer, client: lark.Client)
     assert seen == [f"客户{i}" for i in range(250)]
 
 
-def test_search_filter_with_conjunction_conditions_and_children(sandbox: SandboxServer, client: lark.Client) -> None:
+def test_search_filter_with_conjunction_conditions_and_children(
+    sandbox: SandboxServer, client: lark.Client
+) -> None:
     app, table = seed(
         sandbox,
         [
@@ -207,7 +227,12 @@ def test_search_filter_with_conjunction_conditions_and_children(sandbox: Sandbox
                 [
                     ChildrenFilter.builder()
                     .conjunction("or")
-                    .conditions([condition("等级", "is", "重点客户"), condition("标签", "contains", "老客户")])
+                    .conditions(
+                        [
+                            condition("等级", "is", "重点客户"),
+                            condition("标签", "contains", "老客户"),
+                        ]
+                    )
                     .build()
                 ]
             )
@@ -245,7 +270,13 @@ def test_search_filter_operators(
     app, table = seed(
         sandbox,
         [
-            {"客户名称": "甲公司", "金额": 10, "电话": "13800138000", "最近跟进": JAN_10, "跟进人": [{"id": "ou_zhang"}]},
+            {
+                "客户名称": "甲公司",
+                "金额": 10,
+                "电话": "13800138000",
+                "最近跟进": JAN_10,
+                "跟进人": [{"id": "ou_zhang"}],
+            },
             {"客户名称": "乙公司", "金额": 20, "已签约": True, "最近跟进": JAN_10 + DAY_MS},
             {"客户名称": "丙", "金额": 30},
         ],
@@ -260,7 +291,9 @@ def test_search_filter_operators(
     assert names(response) == expected
 
 
-def test_search_sort_field_names_and_automatic_fields(sandbox: SandboxServer, client: lark.Client) -> None:
+def test_search_sort_field_names_and_automatic_fields(
+    sandbox: SandboxServer, client: lark.Client
+) -> None:
     app, table = seed(
         sandbox,
         [
@@ -272,7 +305,12 @@ def test_search_sort_field_names_and_automatic_fields(sandbox: SandboxServer, cl
     )
     body = (
         SearchAppTableRecordRequestBody.builder()
-        .sort([Sort.builder().field_name("等级").desc(True).build(), Sort.builder().field_name("金额").desc(False).build()])
+        .sort(
+            [
+                Sort.builder().field_name("等级").desc(True).build(),
+                Sort.builder().field_name("金额").desc(False).build(),
+            ]
+        )
         .field_names(["客户名称", "金额"])
         .automatic_fields(True)
         .build()
@@ -294,13 +332,19 @@ def test_search_sort_field_names_and_automatic_fields(sandbox: SandboxServer, cl
 
 
 def test_sort_puts_empty_cells_last_both_ways(sandbox: SandboxServer, client: lark.Client) -> None:
-    app, table = seed(sandbox, [{"客户名称": "a", "金额": 1}, {"客户名称": "b"}, {"客户名称": "c", "金额": 3}])
+    app, table = seed(
+        sandbox, [{"客户名称": "a", "金额": 1}, {"客户名称": "b"}, {"客户名称": "c", "金额": 3}]
+    )
     for desc, expected in ((False, ["a", "c", "b"]), (True, ["c", "a", "b"])):
-        body = SearchAppTableRecordRequestBody.builder().sort([Sort.builder().field_name("金额").desc(desc).build()])
+        body = SearchAppTableRecordRequestBody.builder().sort(
+            [Sort.builder().field_name("金额").desc(desc).build()]
+        )
         assert names(search(client, app, table, body.build())) == expected
 
 
-def test_value_shapes_as_the_real_api_returns_them(sandbox: SandboxServer, client: lark.Client) -> None:
+def test_value_shapes_as_the_real_api_returns_them(
+    sandbox: SandboxServer, client: lark.Client
+) -> None:
     full = {
         "客户名称": "甲公司",
         "金额": 500000.5,
@@ -324,7 +368,13 @@ def test_value_shapes_as_the_real_api_returns_them(sandbox: SandboxServer, clien
     assert fields["最近跟进"] == JAN_10
     assert fields["已签约"] is True
     assert fields["跟进人"] == [
-        {"id": "ou_zhang", "name": "张三", "en_name": "Zhang San", "email": "zs@example.cn", "avatar_url": ""}
+        {
+            "id": "ou_zhang",
+            "name": "张三",
+            "en_name": "Zhang San",
+            "email": "zs@example.cn",
+            "avatar_url": "",
+        }
     ]
     assert fields["电话"] == "+86 138-0013-8000"
     assert fields["官网"] == {"link": "https://example.cn", "text": "官网"}
@@ -338,15 +388,25 @@ def test_value_shapes_as_the_real_api_returns_them(sandbox: SandboxServer, clien
     )
     assert listed.data.items[0].fields["客户名称"] == "甲公司"  # list: plain text
     as_array = client.bitable.v1.app_table_record.list(
-        ListAppTableRecordRequest.builder().app_token(app).table_id(table).text_field_as_array(True).build()
+        ListAppTableRecordRequest.builder()
+        .app_token(app)
+        .table_id(table)
+        .text_field_as_array(True)
+        .build()
     )
     assert as_array.data.items[0].fields["客户名称"] == [{"type": "text", "text": "甲公司"}]
 
 
-def test_list_field_names_sort_and_formula_filter(sandbox: SandboxServer, client: lark.Client) -> None:
+def test_list_field_names_sort_and_formula_filter(
+    sandbox: SandboxServer, client: lark.Client
+) -> None:
     app, table = seed(
         sandbox,
-        [{"客户名称": "甲", "金额": 5}, {"客户名称": "乙", "金额": 50}, {"客户名称": "丙", "金额": 500}],
+        [
+            {"客户名称": "甲", "金额": 5},
+            {"客户名称": "乙", "金额": 50},
+            {"客户名称": "丙", "金额": 500},
+        ],
     )
     request = (
         ListAppTableRecordRequest.builder()
@@ -361,7 +421,11 @@ def test_list_field_names_sort_and_formula_filter(sandbox: SandboxServer, client
     response = client.bitable.v1.app_table_record.list(request)
 
     assert response.success(), response.msg
-    assert [item.fields for item in response.data.items] == [{"客户名称": "丙"}, {"客户名称": "乙"}, {"客户名称": "甲"}]
+    assert [item.fields for item in response.data.items] == [
+        {"客户名称": "丙"},
+        {"客户名称": "乙"},
+        {"客户名称": "甲"},
+    ]
 
 
 def test_get_and_batch_get(sandbox: SandboxServer, client: lark.Client) -> None:
@@ -379,7 +443,11 @@ def test_get_and_batch_get(sandbox: SandboxServer, client: lark.Client) -> None:
         BatchGetAppTableRecordRequest.builder()
         .app_token(app)
         .table_id(table)
-        .request_body(BatchGetAppTableRecordRequestBody.builder().record_ids([ids[1], "recMissing", ids[0]]).build())
+        .request_body(
+            BatchGetAppTableRecordRequestBody.builder()
+            .record_ids([ids[1], "recMissing", ids[0]])
+            .build()
+        )
         .build()
     )
     assert batch.success(), batch.msg
@@ -390,7 +458,9 @@ def test_get_and_batch_get(sandbox: SandboxServer, client: lark.Client) -> None:
 # -- writes ----------------------------------------------------------------------------------------
 
 
-def create_request(app: str, table: str, fields: dict[str, Any], client_token: str | None = None) -> Any:
+def create_request(
+    app: str, table: str, fields: dict[str, Any], client_token: str | None = None
+) -> Any:
     builder = (
         CreateAppTableRecordRequest.builder()
         .app_token(app)
@@ -402,7 +472,9 @@ def create_request(app: str, table: str, fields: dict[str, Any], client_token: s
     return builder.build()
 
 
-def test_create_echoes_fields_and_stores_the_record(sandbox: SandboxServer, client: lark.Client) -> None:
+def test_create_echoes_fields_and_stores_the_record(
+    sandbox: SandboxServer, client: lark.Client
+) -> None:
     app, table = seed(sandbox)
 
     response = client.bitable.v1.app_table_record.create(
@@ -414,18 +486,30 @@ def test_create_echoes_fields_and_stores_the_record(sandbox: SandboxServer, clie
     assert record.record_id.startswith("rec")
     assert record.fields == {"客户名称": "新客户", "等级": "新等级", "最近跟进": JAN_10}
     stored = state(sandbox, app)
-    assert stored["records"][0]["fields"] == {"客户名称": "新客户", "等级": "新等级", "最近跟进": JAN_10}
+    assert stored["records"][0]["fields"] == {
+        "客户名称": "新客户",
+        "等级": "新等级",
+        "最近跟进": JAN_10,
+    }
     level = next(f for f in stored["fields"] if f["field_name"] == "等级")
-    assert "新等级" in [option["name"] for option in level["property"]["options"]]  # new option added
+    assert "新等级" in [
+        option["name"] for option in level["property"]["options"]
+    ]  # new option added
 
 
 def test_client_token_makes_create_idempotent(sandbox: SandboxServer, client: lark.Client) -> None:
     app, table = seed(sandbox)
     token = "0b6e1b38-5f5e-4f57-9c2a-6b0f7f3b2d41"
 
-    first = client.bitable.v1.app_table_record.create(create_request(app, table, {"客户名称": "甲"}, token))
-    retry = client.bitable.v1.app_table_record.create(create_request(app, table, {"客户名称": "甲"}, token))
-    other = client.bitable.v1.app_table_record.create(create_request(app, table, {"客户名称": "甲"}))
+    first = client.bitable.v1.app_table_record.create(
+        create_request(app, table, {"客户名称": "甲"}, token)
+    )
+    retry = client.bitable.v1.app_table_record.create(
+        create_request(app, table, {"客户名称": "甲"}, token)
+    )
+    other = client.bitable.v1.app_table_record.create(
+        create_request(app, table, {"客户名称": "甲"})
+    )
 
     assert first.success() and retry.success() and other.success()
     assert retry.data.record.record_id == first.data.record.record_id
@@ -439,7 +523,11 @@ def test_client_token_makes_create_idempotent(sandbox: SandboxServer, client: la
             .app_token(app)
             .table_id(table)
             .client_token(batch_token)
-            .request_body(BatchCreateAppTableRecordRequestBody.builder().records(records_body({"客户名称": "乙"})).build())
+            .request_body(
+                BatchCreateAppTableRecordRequestBody.builder()
+                .records(records_body({"客户名称": "乙"}))
+                .build()
+            )
             .build()
         )
         assert response.success(), response.msg
@@ -455,7 +543,11 @@ def test_batch_create_update_and_delete(sandbox: SandboxServer, client: lark.Cli
         .table_id(table)
         .request_body(
             BatchCreateAppTableRecordRequestBody.builder()
-            .records(records_body({"客户名称": "甲", "金额": 1}, {"客户名称": "乙", "金额": 2}, {"客户名称": "丙"}))
+            .records(
+                records_body(
+                    {"客户名称": "甲", "金额": 1}, {"客户名称": "乙", "金额": 2}, {"客户名称": "丙"}
+                )
+            )
             .build()
         )
         .build()
@@ -470,14 +562,21 @@ def test_batch_create_update_and_delete(sandbox: SandboxServer, client: lark.Cli
         .table_id(table)
         .request_body(
             BatchUpdateAppTableRecordRequestBody.builder()
-            .records([AppTableRecord.builder().record_id(ids[0]).fields({"金额": 10}).build(),
-                      AppTableRecord.builder().record_id(ids[2]).fields({"等级": "重点客户"}).build()])
+            .records(
+                [
+                    AppTableRecord.builder().record_id(ids[0]).fields({"金额": 10}).build(),
+                    AppTableRecord.builder().record_id(ids[2]).fields({"等级": "重点客户"}).build(),
+                ]
+            )
             .build()
         )
         .build()
     )
     assert updated.success(), updated.msg
-    assert [(r.record_id, r.fields) for r in updated.data.records] == [(ids[0], {"金额": 10}), (ids[2], {"等级": "重点客户"})]
+    assert [(r.record_id, r.fields) for r in updated.data.records] == [
+        (ids[0], {"金额": 10}),
+        (ids[2], {"等级": "重点客户"}),
+    ]
 
     single = client.bitable.v1.app_table_record.update(
         UpdateAppTableRecordRequest.builder()
@@ -495,7 +594,11 @@ def test_batch_create_update_and_delete(sandbox: SandboxServer, client: lark.Cli
     assert records[ids[2]] == {"客户名称": "丙", "等级": "重点客户"}
 
     deleted = client.bitable.v1.app_table_record.delete(
-        DeleteAppTableRecordRequest.builder().app_token(app).table_id(table).record_id(ids[1]).build()
+        DeleteAppTableRecordRequest.builder()
+        .app_token(app)
+        .table_id(table)
+        .record_id(ids[1])
+        .build()
     )
     assert deleted.success() and deleted.data.deleted is True and deleted.data.record_id == ids[1]
 
@@ -503,15 +606,22 @@ def test_batch_create_update_and_delete(sandbox: SandboxServer, client: lark.Cli
         BatchDeleteAppTableRecordRequest.builder()
         .app_token(app)
         .table_id(table)
-        .request_body(BatchDeleteAppTableRecordRequestBody.builder().records([ids[0], ids[2]]).build())
+        .request_body(
+            BatchDeleteAppTableRecordRequestBody.builder().records([ids[0], ids[2]]).build()
+        )
         .build()
     )
     assert batch_deleted.success(), batch_deleted.msg
-    assert [(r.record_id, r.deleted) for r in batch_deleted.data.records] == [(ids[0], True), (ids[2], True)]
+    assert [(r.record_id, r.deleted) for r in batch_deleted.data.records] == [
+        (ids[0], True),
+        (ids[2], True),
+    ]
     assert state(sandbox, app)["records"] == []
 
 
-def test_update_moves_modified_time_with_the_sandbox_clock(sandbox: SandboxServer, client: lark.Client) -> None:
+def test_update_moves_modified_time_with_the_sandbox_clock(
+    sandbox: SandboxServer, client: lark.Client
+) -> None:
     app, table = seed(sandbox, [{"客户名称": "甲"}])
     record = state(sandbox, app)["records"][0]
     requests.post(f"{sandbox.url}/_sandbox/clock", json={"advance_s": 3600}, timeout=10)
@@ -559,13 +669,21 @@ def test_fields_list_and_create(sandbox: SandboxServer, client: lark.Client) -> 
             AppTableField.builder()
             .field_name("来源")
             .type(3)
-            .property(AppTableFieldProperty.builder().options([AppTableFieldPropertyOption.builder().name("展会").build()]).build())
+            .property(
+                AppTableFieldProperty.builder()
+                .options([AppTableFieldPropertyOption.builder().name("展会").build()])
+                .build()
+            )
             .build()
         )
         .build()
     )
     assert created.success(), created.msg
-    assert (created.data.field.field_name, created.data.field.type, created.data.field.is_primary) == ("来源", 3, False)
+    assert (
+        created.data.field.field_name,
+        created.data.field.type,
+        created.data.field.is_primary,
+    ) == ("来源", 3, False)
 
     email = client.bitable.v1.app_table_field.create(
         CreateAppTableFieldRequest.builder()
@@ -579,7 +697,11 @@ def test_fields_list_and_create(sandbox: SandboxServer, client: lark.Client) -> 
     paged = client.bitable.v1.app_table_field.list(
         ListAppTableFieldRequest.builder().app_token(app).table_id(table).page_size(5).build()
     )
-    assert paged.data.has_more is True and paged.data.total == len(FIELDS) + 2 and len(paged.data.items) == 5
+    assert (
+        paged.data.has_more is True
+        and paged.data.total == len(FIELDS) + 2
+        and len(paged.data.items) == 5
+    )
 
 
 def test_apps_and_tables(sandbox: SandboxServer, client: lark.Client) -> None:
@@ -589,7 +711,9 @@ def test_apps_and_tables(sandbox: SandboxServer, client: lark.Client) -> None:
     assert got.success(), got.msg
     assert (got.data.app.app_token, got.data.app.name) == (app, "CRM")
 
-    made = client.bitable.v1.app.create(CreateAppRequest.builder().request_body(ReqApp.builder().name("新表格").build()).build())
+    made = client.bitable.v1.app.create(
+        CreateAppRequest.builder().request_body(ReqApp.builder().name("新表格").build()).build()
+    )
     assert made.success(), made.msg
     assert made.data.app.default_table_id.startswith("tbl")
 
@@ -613,5 +737,8 @@ def test_apps_and_tables(sandbox: SandboxServer, client: lark.Client) -> None:
 
     listed = client.bitable.v1.app_table.list(ListAppTableRequest.builder().app_token(app).build())
     assert listed.success(), listed.msg
-    assert [(t.table_id, t.name) for t in listed.data.items] == [(table, "客户"), (added.data.table_id, "跟进记录")]
+    assert [(t.table_id, t.name) for t in listed.data.items] == [
+        (table, "客户"),
+        (added.data.table_id, "跟进记录"),
+    ]
     assert listed.data.has_more is False

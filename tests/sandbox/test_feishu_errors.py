@@ -32,13 +32,23 @@ from lark_oapi.core.token.manager import TokenManager
 
 from sandbox import SandboxServer
 
-FIELDS = [{"field_name": "客户名称", "type": 1}, {"field_name": "金额", "type": 2}, {"field_name": "电话", "type": 13}]
+FIELDS = [
+    {"field_name": "客户名称", "type": 1},
+    {"field_name": "金额", "type": 2},
+    {"field_name": "电话", "type": 13},
+]
 TOKEN_ENDPOINT = "POST /open-apis/auth/v3/tenant_access_token/internal"
 SEARCH_ENDPOINT = "POST /open-apis/bitable/v1/apps/{app_token}/tables/{table_id}/records/search"
 
 
 def make_client(url: str, secret: str = "sandbox-secret", **options: Any) -> lark.Client:
-    builder = lark.Client.builder().app_id("cli_sandbox").app_secret(secret).domain(url).log_level(lark.LogLevel.CRITICAL)
+    builder = (
+        lark.Client.builder()
+        .app_id("cli_sandbox")
+        .app_secret(secret)
+        .domain(url)
+        .log_level(lark.LogLevel.CRITICAL)
+    )
     if "timeout" in options:
         builder = builder.timeout(options["timeout"])
     if options.get("set_token"):
@@ -58,8 +68,14 @@ def control(sandbox: SandboxServer, method: str, path: str, body: Any = None) ->
     return response.json()
 
 
-def seed(sandbox: SandboxServer, records: list[dict[str, Any]] | None = None, **extra: Any) -> tuple[str, str]:
-    body = {"name": "CRM", "tables": [{"name": "客户", "fields": FIELDS, "records": records or []}], **extra}
+def seed(
+    sandbox: SandboxServer, records: list[dict[str, Any]] | None = None, **extra: Any
+) -> tuple[str, str]:
+    body = {
+        "name": "CRM",
+        "tables": [{"name": "客户", "fields": FIELDS, "records": records or []}],
+        **extra,
+    }
     data = control(sandbox, "POST", "feishu/apps", body)
     return data["app_token"], data["tables"][0]["table_id"]
 
@@ -68,7 +84,9 @@ def records_of(sandbox: SandboxServer, app: str) -> list[dict[str, Any]]:
     return control(sandbox, "GET", f"feishu/apps/{app}")["tables"][0]["records"]
 
 
-def search(client: lark.Client, app: str, table: str, body: SearchAppTableRecordRequestBody | None = None) -> Any:
+def search(
+    client: lark.Client, app: str, table: str, body: SearchAppTableRecordRequestBody | None = None
+) -> Any:
     request = (
         SearchAppTableRecordRequest.builder()
         .app_token(app)
@@ -80,21 +98,34 @@ def search(client: lark.Client, app: str, table: str, body: SearchAppTableRecord
 
 
 def batch_create(client: lark.Client, app: str, table: str, rows: list[dict[str, Any]]) -> Any:
-    body = BatchCreateAppTableRecordRequestBody.builder().records([AppTableRecord.builder().fields(r).build() for r in rows])
-    request = BatchCreateAppTableRecordRequest.builder().app_token(app).table_id(table).request_body(body.build())
+    body = BatchCreateAppTableRecordRequestBody.builder().records(
+        [AppTableRecord.builder().fields(r).build() for r in rows]
+    )
+    request = (
+        BatchCreateAppTableRecordRequest.builder()
+        .app_token(app)
+        .table_id(table)
+        .request_body(body.build())
+    )
     return client.bitable.v1.app_table_record.batch_create(request.build())
 
 
-def batch_update(client: lark.Client, app: str, table: str, rows: list[tuple[str, dict[str, Any]]]) -> Any:
+def batch_update(
+    client: lark.Client, app: str, table: str, rows: list[tuple[str, dict[str, Any]]]
+) -> Any:
     records = [AppTableRecord.builder().record_id(rid).fields(f).build() for rid, f in rows]
     body = BatchUpdateAppTableRecordRequestBody.builder().records(records).build()
-    request = BatchUpdateAppTableRecordRequest.builder().app_token(app).table_id(table).request_body(body)
+    request = (
+        BatchUpdateAppTableRecordRequest.builder().app_token(app).table_id(table).request_body(body)
+    )
     return client.bitable.v1.app_table_record.batch_update(request.build())
 
 
 def batch_delete(client: lark.Client, app: str, table: str, ids: list[str]) -> Any:
     body = BatchDeleteAppTableRecordRequestBody.builder().records(ids).build()
-    request = BatchDeleteAppTableRecordRequest.builder().app_token(app).table_id(table).request_body(body)
+    request = (
+        BatchDeleteAppTableRecordRequest.builder().app_token(app).table_id(table).request_body(body)
+    )
     return client.bitable.v1.app_table_record.batch_delete(request.build())
 
 
@@ -124,7 +155,11 @@ def test_unknown_record_id_is_1254043(sandbox: SandboxServer, client: lark.Clien
     known = records_of(sandbox, app)[0]["record_id"]
 
     got = client.bitable.v1.app_table_record.get(
-        GetAppTableRecordRequest.builder().app_token(app).table_id(table).record_id("recNope123").build()
+        GetAppTableRecordRequest.builder()
+        .app_token(app)
+        .table_id(table)
+        .record_id("recNope123")
+        .build()
     )
     assert_error(got, 1254043, 200)
     assert got.msg == "RecordIdNotFound"
@@ -140,28 +175,51 @@ def test_unknown_record_id_is_1254043(sandbox: SandboxServer, client: lark.Clien
     assert_error(updated, 1254043, 200)
 
     deleted = client.bitable.v1.app_table_record.delete(
-        DeleteAppTableRecordRequest.builder().app_token(app).table_id(table).record_id("recNope123").build()
+        DeleteAppTableRecordRequest.builder()
+        .app_token(app)
+        .table_id(table)
+        .record_id("recNope123")
+        .build()
     )
     assert_error(deleted, 1254043, 200)
 
     # all or nothing: the known record of the batch is not updated either
-    assert_error(batch_update(client, app, table, [(known, {"金额": 99}), ("recNope123", {"金额": 1})]), 1254043, 200)
+    assert_error(
+        batch_update(client, app, table, [(known, {"金额": 99}), ("recNope123", {"金额": 1})]),
+        1254043,
+        200,
+    )
     assert_error(batch_delete(client, app, table, [known, "recNope123"]), 1254043, 200)
     assert records_of(sandbox, app)[0]["fields"] == {"客户名称": "甲", "金额": 1}
 
 
-def test_unknown_field_name_is_1254045_and_batches_are_all_or_nothing(sandbox: SandboxServer, client: lark.Client) -> None:
+def test_unknown_field_name_is_1254045_and_batches_are_all_or_nothing(
+    sandbox: SandboxServer, client: lark.Client
+) -> None:
     app, table = seed(sandbox)
 
-    response = batch_create(client, app, table, [{"客户名称": "甲"}, {"客户名称": "乙", "不存在": 1}])
+    response = batch_create(
+        client, app, table, [{"客户名称": "甲"}, {"客户名称": "乙", "不存在": 1}]
+    )
     assert_error(response, 1254045, 200)
     assert response.msg == "FieldNameNotFound"
     assert records_of(sandbox, app) == []
 
     assert_error(create(client, app, table, {"没有这列": "x"}), 1254045, 200)
-    sorted_by_unknown = SearchAppTableRecordRequestBody.builder().sort([Sort.builder().field_name("没有").build()])
+    sorted_by_unknown = SearchAppTableRecordRequestBody.builder().sort(
+        [Sort.builder().field_name("没有").build()]
+    )
     assert_error(search(client, app, table, sorted_by_unknown.build()), 1254045, 200)
-    assert_error(search(client, app, table, SearchAppTableRecordRequestBody.builder().field_names(["没有"]).build()), 1254045, 200)
+    assert_error(
+        search(
+            client,
+            app,
+            table,
+            SearchAppTableRecordRequestBody.builder().field_names(["没有"]).build(),
+        ),
+        1254045,
+        200,
+    )
 
 
 @pytest.mark.parametrize(
@@ -201,7 +259,11 @@ def test_default_batch_limits(sandbox: SandboxServer, client: lark.Client) -> No
     ids = [r.record_id for r in created.data.records]
     assert len(set(ids)) == 1000
 
-    assert_error(batch_update(client, app, table, [(i, {"金额": 1}) for i in ids] + [(ids[0], {"金额": 2})]), 1254104, 200)
+    assert_error(
+        batch_update(client, app, table, [(i, {"金额": 1}) for i in ids] + [(ids[0], {"金额": 2})]),
+        1254104,
+        200,
+    )
     assert batch_update(client, app, table, [(i, {"金额": 1}) for i in ids]).success()
 
     assert_error(batch_delete(client, app, table, ids[:501]), 1254104, 200)
@@ -211,7 +273,9 @@ def test_default_batch_limits(sandbox: SandboxServer, client: lark.Client) -> No
 
 
 def test_batch_limits_are_configurable_per_app(sandbox: SandboxServer, client: lark.Client) -> None:
-    app, table = seed(sandbox, batch_limits={"batch_create": 3, "batch_update": 2, "batch_delete": 1})
+    app, table = seed(
+        sandbox, batch_limits={"batch_create": 3, "batch_update": 2, "batch_delete": 1}
+    )
 
     assert_error(batch_create(client, app, table, [{"客户名称": "x"}] * 4), 1254104, 200)
     created = batch_create(client, app, table, [{"客户名称": "x"}] * 3)
@@ -224,11 +288,15 @@ def test_batch_limits_are_configurable_per_app(sandbox: SandboxServer, client: l
 # -- write conflicts -------------------------------------------------------------------------------
 
 
-def test_a_write_during_another_write_to_the_table_gets_1254291(sandbox: SandboxServer, client: lark.Client) -> None:
+def test_a_write_during_another_write_to_the_table_gets_1254291(
+    sandbox: SandboxServer, client: lark.Client
+) -> None:
     app, table = seed(sandbox, write_hold_ms=400)
     search(client, app, table)  # fetch the token before the threads race for it
     first: list[Any] = []
-    writer = threading.Thread(target=lambda: first.append(create(client, app, table, {"客户名称": "先"})))
+    writer = threading.Thread(
+        target=lambda: first.append(create(client, app, table, {"客户名称": "先"}))
+    )
 
     writer.start()
     time.sleep(0.15)  # the first write now holds the table
@@ -284,7 +352,9 @@ def test_a_wrong_secret_fails_the_token_call(sandbox: SandboxServer) -> None:
 # -- rate limits -----------------------------------------------------------------------------------
 
 
-def test_rate_limit_at_the_real_figure_answers_99991400_with_429(sandbox: SandboxServer, client: lark.Client) -> None:
+def test_rate_limit_at_the_real_figure_answers_99991400_with_429(
+    sandbox: SandboxServer, client: lark.Client
+) -> None:
     app, table = seed(sandbox)
     search(client, app, table)  # spend one search, and fetch the token outside the burst
     control(sandbox, "POST", "clock", {"advance_s": 1})  # refill the bucket
@@ -299,7 +369,12 @@ def test_rate_limit_at_the_real_figure_answers_99991400_with_429(sandbox: Sandbo
     assert int(limited[0].raw.headers["x-ogw-ratelimit-reset"]) >= 1
     assert control(sandbox, "GET", "stats")["feishu"]["rate_limited"] == len(limited)
 
-    control(sandbox, "POST", "clock", {"advance_s": int(limited[0].raw.headers["x-ogw-ratelimit-reset"])})
+    control(
+        sandbox,
+        "POST",
+        "clock",
+        {"advance_s": int(limited[0].raw.headers["x-ogw-ratelimit-reset"])},
+    )
     assert search(client, app, table).success()
 
 
@@ -323,7 +398,9 @@ def test_rate_limits_scale_and_switch_off(sandbox: SandboxServer, client: lark.C
 # -- injected faults -------------------------------------------------------------------------------
 
 
-def test_injected_errors_arrive_as_feishu_error_bodies(sandbox: SandboxServer, client: lark.Client) -> None:
+def test_injected_errors_arrive_as_feishu_error_bodies(
+    sandbox: SandboxServer, client: lark.Client
+) -> None:
     app, table = seed(sandbox)
     assert search(client, app, table).success()  # token fetched before the faults start
 
