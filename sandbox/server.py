@@ -313,6 +313,9 @@ def _object(body: Any) -> dict[str, Any]:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, a keep-alive client (gspread's
+    # session, pyairtable's) waits for a delayed ACK, about 40 ms per request.
+    disable_nagle_algorithm = True
     server: _HTTPServer
 
     def log_message(self, format: str, *args: Any) -> None:
