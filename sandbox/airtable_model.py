@@ -80,7 +80,7 @@ def iso(timestamp: float) -> str:
 
 _DATE_FORMAT = {"name": "iso", "format": "YYYY-MM-DD"}
 _TIME_FORMAT = {"name": "24hour", "format": "HH:mm"}
-_DATETIME_OPTIONS = {"dateFormat": _DATE_FORMAT, "timeFormat": _TIME_FORMAT, "timeZone": "utc"}
+_DATETIME_OPTIONS = {"dateFormat": _DATE_FORMAT, "timeFormat": _TIME_FORMAT, "timeZone": "client"}
 
 
 def default_options(field_type: str) -> dict[str, Any] | None:

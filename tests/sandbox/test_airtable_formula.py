@@ -26,8 +26,10 @@ from tests.sandbox.airtable_support import api, no_limits, seed
 UTC = dt.UTC
 
 
-def at(*parts: int) -> dt.datetime:
-    return dt.datetime(*parts, tzinfo=UTC)
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0
+) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
 
 
 class Record:
