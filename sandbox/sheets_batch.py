@@ -11,6 +11,7 @@ all of them succeed, so a failing request leaves nothing half-applied.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -251,12 +252,15 @@ def _set_tab_color(work: Spreadsheet, sheet: Sheet, value: Any) -> None:
 
 
 def _color(value: dict[str, Any]) -> dict[str, float] | None:
-    """Colours as Google stores them: 8 bits per channel, zero channels left out."""
+    """Colours as Google stores them: 8 bits per channel, zero channels left out.
+
+    Channels are truncated, not rounded: recorded, 0.5 comes back as 0.49803922 (127/255).
+    """
     channels: dict[str, float] = {}
     for name in ("red", "green", "blue", "alpha"):
         level = value.get(name)
         if isinstance(level, int | float) and level:
-            stored = float(f"{round(float(level) * 255) / 255:.8g}")
+            stored = float(f"{math.floor(float(level) * 255 + 1e-6) / 255:.8g}")
             channels[name] = int(stored) if stored.is_integer() else stored
     return channels or None
 
