@@ -163,6 +163,7 @@ class _Iterator:
     table_id: str
     ids: list[str]
     created: float
+    key: str = ""  # "itr..." once a page has been handed out with an offset
 
 
 def _int_param(value: Any) -> int:
@@ -283,6 +284,7 @@ class AirtableApp(CloudApp):
     MAX_PAGE_SIZE = 100
     MAX_BATCH = 10
     ITERATOR_TTL_S = 300.0
+    MAX_ITERATORS = 1000  # abandoned listings must not pile up in long benchmark runs
 
     def __init__(self, clock: SandboxClock) -> None:
         super().__init__(clock)
@@ -430,6 +432,8 @@ class AirtableApp(CloudApp):
         following = position + query.page_size
         if following < len(iterator.ids):
             payload["offset"] = self._offset(iterator, following)
+        elif iterator.key:
+            del self.iterators[iterator.key]  # the last page was served: nobody pages on
         return SandboxResponse.json(200, payload)
 
     def _output_format(self, table: Table, query: ListQuery) -> OutputFormat:
@@ -471,15 +475,20 @@ class AirtableApp(CloudApp):
         return iterator_found, iterator_found.ids.index(record_id)
 
     def _offset(self, iterator: _Iterator, position: int) -> str:
-        itr_id = next((k for k, v in self.iterators.items() if v is iterator), None)
-        if itr_id is None:
-            itr_id = new_id("itr", self.rng)
-            self.iterators[itr_id] = iterator
-        return f"{itr_id}/{iterator.ids[position]}"
+        if not iterator.key:
+            iterator.key = new_id("itr", self.rng)
+            self.iterators[iterator.key] = iterator
+            while len(self.iterators) > self.MAX_ITERATORS:
+                del self.iterators[next(iter(self.iterators))]  # the oldest one
+        return f"{iterator.key}/{iterator.ids[position]}"
 
     def _drop_old_iterators(self) -> None:
+        # Iterators are kept in the order they were handed out, so expired ones come first.
         cutoff = self._now() - self.ITERATOR_TTL_S
-        for key in [k for k, v in self.iterators.items() if v.created < cutoff]:
+        while self.iterators:
+            key, oldest = next(iter(self.iterators.items()))
+            if oldest.created >= cutoff:
+                break
             del self.iterators[key]
 
     def _select(self, table: Table, query: ListQuery) -> list[str]:
