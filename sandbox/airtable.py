@@ -928,12 +928,7 @@ class AirtableApp(CloudApp):
             and set(item) <= {"id", "fields", "createdTime"}
         )
         fields = item["fields"] if wrapped else item
-        ctx = WriteContext(typecast=True)
-        try:
-            cells = self._cells(table, fields, ctx)
-        except ApiError as exc:
-            raise ValueError(f"table {table.name!r}: {exc.message}") from exc
-        ctx.commit(self.rng)
+        cells = self._seed_cells(table, fields)
         created = None
         if wrapped and item.get("createdTime"):
             parsed = formula.parse_datetime(str(item["createdTime"]))
@@ -942,9 +937,29 @@ class AirtableApp(CloudApp):
             created = parsed.timestamp()
         record = self._new_record(table, cells, created)
         if wrapped and item.get("id"):
+            if item["id"] in table.records:
+                raise ValueError(f"duplicate record id {item['id']!r}")
             del table.records[record.id]
             record.id = str(item["id"])
             table.records[record.id] = record
+
+    def _seed_cells(self, table: Table, fields: dict[str, Any]) -> dict[str, Any]:
+        """Seeded values are typecast like an import, but a value typecast would drop is an
+        error: seed data that silently loses cells hides mistakes in tests and the demo."""
+        ctx = WriteContext(typecast=True)
+        try:
+            cells = self._cells(table, fields, ctx)
+        except ApiError as exc:
+            raise ValueError(f"table {table.name!r}: {exc.message}") from exc
+        for key, value in fields.items():
+            target = table.require_field(key)
+            unchecked = target.type == "checkbox"  # "no" typecasts to an empty checkbox
+            if cells[target.id] is None and value not in (None, "", [], False) and not unchecked:
+                raise ValueError(
+                    f"table {table.name!r}: field {target.name!r} cannot hold {value!r}"
+                )
+        ctx.commit(self.rng)
+        return cells
 
     def inspect(self, object_id: str) -> Any:
         """The whole state of one base: schema, records, computed values and modified times."""

@@ -142,6 +142,8 @@ def test_seeding_takes_given_ids_views_and_records(sandbox: SandboxServer) -> No
         {"name": "x", "tables": [{"name": "T", "fields": [{"name": "A", "type": "formula", "options": {"formula": "AND("}}]}]},
         {"name": "x", "tables": [{"name": "T", "fields": [{"name": "A", "type": "createdTime"}], "records": [{"A": "x"}]}]},
         {"name": "x", "tables": [{"name": "T", "fields": [{"name": "A", "type": "number"}], "records": [{"B": 1}]}]},
+        {"name": "x", "tables": [{"name": "T", "fields": [{"name": "A", "type": "number"}], "records": [{"A": "50万"}]}]},
+        {"name": "x", "tables": [{"name": "T", "fields": [{"name": "A", "type": "number"}], "records": [{"id": "r", "fields": {}}, {"id": "r", "fields": {}}]}]},
         {"name": "x", "tables": [{"name": "T", "fields": [{"name": "A", "type": "number"}], "views": [{"name": "V", "sort": ["Z"]}]}]},
         {"name": "x", "tables": [{"name": "T", "fields": [{"name": "A", "type": "number"}], "views": [{"name": "V", "filterByFormula": "{Z}"}]}]},
     ],
