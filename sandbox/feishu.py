@@ -5,7 +5,8 @@ What it serves (api-facts.md §3, prefix ``/open-apis``):
 - ``POST /auth/v3/tenant_access_token/internal`` — 2 h tokens; the same token comes back until
   less than 30 min remain, then a new one (the old one stays valid until it expires). The body is
   parsed as JSON whatever its Content-Type, because lark-oapi sends none.
-- ``/bitable/v1/apps`` (create, get), ``.../tables`` (list, create), ``.../fields`` (list, create),
+- ``/bitable/v1/apps`` (create, get) and ``/drive/v1/files`` (the apps, listed as ``bitable``
+  files: Bitable itself has no "list apps"), ``.../tables`` (list, create), ``.../fields`` (list, create),
   ``.../records`` (search, list, get, batch_get, create, batch_create, update, batch_update,
   delete, batch_delete).
 
@@ -78,6 +79,7 @@ RATES: dict[str, float] = {
     "tables_list": 20,
     "tables_create": 10,
     "app_get": 20,
+    "files_list": 20,
     "app_create": 10,
 }
 
@@ -113,6 +115,7 @@ class FeishuApp(CloudApp):
         )
         self._add("POST", BITABLE, self._create_app, "app_create")
         self._add("GET", BITABLE + "/{app_token}", self._get_app, "app_get")
+        self._add("GET", "/open-apis/drive/v1/files", self._list_files, "files_list")
         self._add("GET", BITABLE + "/{app_token}/tables", self._list_tables, "tables_list")
         self._add("POST", BITABLE + "/{app_token}/tables", self._create_table, "tables_create")
         self._add("GET", TABLE + "/fields", self._list_fields, "fields_list")
@@ -307,6 +310,7 @@ class FeishuApp(CloudApp):
                 app_token=self.ids.app_token(),
                 name=name,
                 time_zone=str(body.get("time_zone") or "Asia/Shanghai"),
+                created_ms=self._now_ms(),
             )
             table = schema.build_table(app, "数据表", None, self.ids)
             app.tables[table.table_id] = table
@@ -317,7 +321,7 @@ class FeishuApp(CloudApp):
                     "name": app.name,
                     "revision": app.revision,
                     "folder_token": str(body.get("folder_token") or ""),
-                    "url": f"https://sandbox.feishu.cn/base/{app.app_token}",
+                    "url": _app_url(app),
                     "default_table_id": table.table_id,
                     "time_zone": app.time_zone,
                 }
@@ -335,6 +339,20 @@ class FeishuApp(CloudApp):
                     "time_zone": app.time_zone,
                 }
             }
+
+    def _list_files(self, request: SandboxRequest) -> dict[str, Any]:
+        """Drive's file list: Bitable has no "list apps", so clients find bases as files."""
+        size = _page_size(request, default=100, maximum=200)
+        offset = decode_page_token(request.q("page_token"))
+        with self.lock:
+            files = [_as_file(app) for app in self.apps.values()]
+        data: dict[str, Any] = {
+            "files": files[offset : offset + size],
+            "has_more": offset + size < len(files),
+        }
+        if data["has_more"]:
+            data["next_page_token"] = encode_page_token(offset + size)
+        return data
 
     def _list_tables(self, request: SandboxRequest) -> dict[str, Any]:
         size = _page_size(request, default=20, maximum=100)
@@ -650,6 +668,24 @@ def _paged(items: list[dict[str, Any]], offset: int, size: int) -> dict[str, Any
     if more:
         data["page_token"] = encode_page_token(offset + size)
     return data
+
+
+def _app_url(app: App) -> str:
+    return f"https://sandbox.feishu.cn/base/{app.app_token}"
+
+
+def _as_file(app: App) -> dict[str, Any]:
+    """An app as drive lists it (times are strings of seconds there)."""
+    return {
+        "token": app.app_token,
+        "name": app.name,
+        "type": "bitable",
+        "parent_token": "",
+        "url": _app_url(app),
+        "created_time": str(app.created_ms // 1000),
+        "modified_time": str(app.created_ms // 1000),
+        "owner_id": "ou_sandbox_app",
+    }
 
 
 def _rate_headers(limit: int, reset_s: int) -> dict[str, str]:

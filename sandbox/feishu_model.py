@@ -176,6 +176,7 @@ class App:
     tables: dict[str, Table] = field(default_factory=dict)
     settings: AppSettings = field(default_factory=AppSettings)
     revision: int = 1
+    created_ms: int = 0
 
     def table(self, table_id: str) -> Table:
         found = self.tables.get(table_id)

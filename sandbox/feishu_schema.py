@@ -103,6 +103,7 @@ def _seed_app(body: dict[str, Any], ids: IdMaker, now_ms: int, taken: set[str]) 
         app_token=ids.claim(app_token) if app_token else ids.app_token(),
         name=str(body.get("name") or "Sandbox base"),
         time_zone=str(body.get("time_zone") or "Asia/Shanghai"),
+        created_ms=now_ms,
     )
     app.settings.update(body)
     table_specs = body.get("tables") or []

@@ -45,6 +45,7 @@ from lark_oapi.api.bitable.v1 import (
     Sort,
     UpdateAppTableRecordRequest,
 )
+from lark_oapi.api.drive.v1 import ListFileRequest
 from lark_oapi.core.cache import LocalCache
 from lark_oapi.core.token.manager import TokenManager
 
@@ -742,3 +743,12 @@ def test_apps_and_tables(sandbox: SandboxServer, client: lark.Client) -> None:
         (added.data.table_id, "跟进记录"),
     ]
     assert listed.data.has_more is False
+
+    files = client.drive.v1.file.list(
+        ListFileRequest.builder().build()
+    )  # Bitable has no "list apps"
+    assert files.success(), files.msg
+    assert [(f.token, f.name, f.type) for f in files.data.files] == [
+        (app, "CRM", "bitable"),
+        (made.data.app.app_token, "新表格", "bitable"),
+    ]
