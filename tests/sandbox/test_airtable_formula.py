@@ -49,6 +49,8 @@ class Record:
         "Quote": "Jane's",
         "Text5": "5",
         "Odd}Name": "brace",
+        "Path": "C:\\dir",
+        "Debt": -1.0,
     }
 
     def field_value(self, name: str) -> Value:
@@ -63,7 +65,8 @@ class Record:
     def last_modified_time(self, fields: Sequence[str]) -> dt.datetime | None:
         if not fields:
             return at(2024, 2, 1)
-        return at(2024, 1, 10) if list(fields) == ["Name"] else None
+        edits = {"Name": at(2024, 1, 10)}  # no other field was ever edited
+        return max((edits[f] for f in fields if f in edits), default=None)
 
     def now(self) -> dt.datetime:
         return at(2024, 3, 10, 12, 30)
@@ -382,6 +385,18 @@ BUILT: list[tuple[Any, Value]] = [
     (F.IF(F.Field("Active"), 1, 0), 1.0),
     (F.EQ(F.TRUE(), 1), True),
     (F.EQ(F.FALSE(), 0), True),
+    (F.match({"Path": "C:\\dir"}), True),
+    (F.match({"Debt": -1}), True),
+    (F.match({"Score": 2.5e-0}), True),
+    (F.LT(F.Field("Score"), 1e-05), False),
+    (F.Field("Name"), "Alice"),
+    (F.NOT(F.Field("Active")), False),
+    (F.AND([F.Field("Active"), F.Field("Name")]), True),
+    (F.AND(F.AND(F.Field("Active"), F.Field("Name")), F.Field("Age")).flatten(), True),
+    (F.OR(F.OR(F.Field("Inactive")), F.Field("Empty")).flatten(), False),
+    (F.IS_AFTER(F.LAST_MODIFIED_TIME(F.Field("Name"), F.Field("Age")), dt.date(2024, 1, 1)), True),
+    (F.IF(F.EQ(F.Field("Empty"), F.BLANK()), F.BLANK(), "x"), None),
+    (F.EQ(F.CREATED_TIME(), F.DATETIME_PARSE("2024-01-01T00:00:00.000Z")), True),
 ]
 
 
