@@ -62,6 +62,9 @@ class FaultPlan:
             timeout_s=float(body.get("timeout_s", 30) or 30),
             seed=body.get("seed"),
         )
+        # Checked here: a negative sleep would raise inside every faulted request's handler.
+        if plan.latency_ms < 0 or plan.timeout_s < 0:
+            raise ValueError("latency_ms and timeout_s must not be negative")
         plan.rng = random.Random(plan.seed)
         return plan
 

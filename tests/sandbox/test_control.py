@@ -218,6 +218,8 @@ def test_latency_is_added_to_every_request(sandbox: SandboxServer) -> None:
         {"api": "feishu", "drop_rate": -0.1},
         {"api": "feishu", "statuses": ["500"]},
         {"api": "dropbox", "error_rate": 0.1},
+        {"api": "feishu", "latency_ms": -5},  # was accepted, then broke every request
+        {"api": "feishu", "timeout_rate": 1.0, "timeout_s": -1},
     ],
 )
 def test_bad_fault_plans_are_refused(sandbox: SandboxServer, body: dict[str, Any]) -> None:
