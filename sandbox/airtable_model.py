@@ -8,10 +8,12 @@ it sorts. Errors are raised as :class:`ApiError` carrying Airtable's status, typ
 
 from __future__ import annotations
 
+import copy
 import random
 import re
 import string
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -79,40 +81,38 @@ def iso(timestamp: float) -> str:
 # -- schema ----------------------------------------------------------------------------------
 
 _DATE_FORMAT = {"name": "iso", "format": "YYYY-MM-DD"}
-_TIME_FORMAT = {"name": "24hour", "format": "HH:mm"}
-_DATETIME_OPTIONS = {"dateFormat": _DATE_FORMAT, "timeFormat": _TIME_FORMAT, "timeZone": "client"}
+_DATETIME_OPTIONS = {
+    "dateFormat": _DATE_FORMAT,
+    "timeFormat": {"name": "24hour", "format": "HH:mm"},
+    "timeZone": "client",  # Airtable's default: shown in each viewer's own time zone
+}
+# Options Airtable always reports for a type, so that pyairtable's typed schema parses them.
+_DEFAULT_OPTIONS: dict[str, dict[str, Any]] = {
+    "checkbox": {"icon": "check", "color": "greenBright"},
+    "number": {"precision": 0},
+    "percent": {"precision": 0},
+    "currency": {"precision": 2, "symbol": "$"},
+    "rating": {"icon": "star", "max": 5, "color": "yellowBright"},
+    "duration": {"durationFormat": "h:mm"},
+    "date": {"dateFormat": _DATE_FORMAT},
+    "dateTime": _DATETIME_OPTIONS,
+    "singleSelect": {"choices": []},
+    "multipleSelects": {"choices": []},
+    "multipleAttachments": {"isReversed": False},
+    "createdTime": {"result": {"type": "dateTime", "options": _DATETIME_OPTIONS}},
+    "lastModifiedTime": {
+        "isValid": True,
+        "referencedFieldIds": [],
+        "result": {"type": "dateTime", "options": _DATETIME_OPTIONS},
+    },
+    "formula": {"isValid": True, "referencedFieldIds": [], "result": {"type": "singleLineText"}},
+}
 
 
 def default_options(field_type: str) -> dict[str, Any] | None:
-    """Options Airtable always reports for a type, so pyairtable's typed schema parses them."""
-    defaults: dict[str, dict[str, Any]] = {
-        "checkbox": {"icon": "check", "color": "greenBright"},
-        "number": {"precision": 0},
-        "percent": {"precision": 0},
-        "currency": {"precision": 2, "symbol": "$"},
-        "rating": {"icon": "star", "max": 5, "color": "yellowBright"},
-        "duration": {"durationFormat": "h:mm"},
-        "date": {"dateFormat": dict(_DATE_FORMAT)},
-        "dateTime": {
-            k: (dict(v) if isinstance(v, dict) else v) for k, v in _DATETIME_OPTIONS.items()
-        },
-        "singleSelect": {"choices": []},
-        "multipleSelects": {"choices": []},
-        "multipleAttachments": {"isReversed": False},
-        "createdTime": {"result": {"type": "dateTime", "options": dict(_DATETIME_OPTIONS)}},
-        "lastModifiedTime": {
-            "isValid": True,
-            "referencedFieldIds": [],
-            "result": {"type": "dateTime", "options": dict(_DATETIME_OPTIONS)},
-        },
-        "formula": {
-            "isValid": True,
-            "referencedFieldIds": [],
-            "result": {"type": "singleLineText"},
-        },
-    }
-    found = defaults.get(field_type)
-    return dict(found) if found is not None else None
+    """A fresh copy of the options a new field of ``field_type`` has (``None``: no options)."""
+    found = _DEFAULT_OPTIONS.get(field_type)
+    return copy.deepcopy(found) if found is not None else None
 
 
 @dataclass
@@ -449,7 +449,7 @@ class RecordView:
     def created_time(self) -> datetime:
         return datetime.fromtimestamp(self.record.created, UTC)
 
-    def last_modified_time(self, fields: list[str] | tuple[str, ...] | Any) -> datetime | None:
+    def last_modified_time(self, fields: Sequence[str]) -> datetime | None:
         stamp = self.last_modified(list(fields))
         return None if stamp is None else datetime.fromtimestamp(stamp, UTC)
 
