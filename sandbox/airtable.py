@@ -369,14 +369,13 @@ class AirtableApp(CloudApp):
         return base, table
 
     def _error_body(self, exc: ApiError) -> SandboxResponse:
-        if exc.error_type == "NOT_FOUND" and exc.message is None:
-            return SandboxResponse.json(exc.status, {"error": "NOT_FOUND"})
         error: dict[str, str] = {"type": exc.error_type}
         if exc.message is not None:
             error["message"] = exc.message
         return SandboxResponse.json(exc.status, {"error": error})
 
     def not_found(self, request: SandboxRequest) -> SandboxResponse:
+        # Airtable answers unknown routes with the bare string form of its error body.
         return SandboxResponse.json(404, {"error": "NOT_FOUND"})
 
     def error_response(self, status: int, message: str) -> SandboxResponse:
