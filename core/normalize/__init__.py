@@ -1,0 +1,230 @@
+"""The ``normalize`` stage: raw cell values -> clean canonical values, or problems.
+
+One module per kind of value (``phones``, ``dates``, ``amounts``, ``enums``, ``industry``,
+``address``, ``text``, ``ids``); the field dictionary (``core.fields``) says which field is
+which kind. :class:`RowNormalizer` is built once per configuration and then applied to every
+row: it looks each field's normalizer up once, and caches results per distinct text value,
+because tables repeat the same dropdown values, dates, owners and amounts over and over.
+
+Every normalizer is a pure function that never raises on bad input: it returns
+:class:`~core.normalize.base.Normalized` with a ``problem`` (in words for people) instead,
+and the validate stage turns problems into issues.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from core.fields import FIELDS, FieldType
+from core.normalize.address import AddressParts, normalize_address, split_address
+from core.normalize.amounts import normalize_amount
+from core.normalize.base import EMPTY, Normalized, fail, ok
+from core.normalize.dates import normalize_date, normalize_dated_text, normalize_datetime
+from core.normalize.enums import EnumTable, build_enum_table, normalize_enum
+from core.normalize.ids import normalize_customer_id
+from core.normalize.industry import IndustryTable, industry_code, normalize_industry
+from core.normalize.phones import normalize_phone
+from core.normalize.text import (
+    cell_text,
+    clean_block,
+    clean_line,
+    company_key,
+    fold_width,
+    normalize_email,
+    normalize_long_text,
+    normalize_tags,
+    normalize_text,
+)
+from core.settings import QualitySettings
+
+__all__ = [
+    "EMPTY",
+    "AddressParts",
+    "EnumTable",
+    "FieldProblem",
+    "IndustryTable",
+    "Normalized",
+    "NormalizedRow",
+    "RowNormalizer",
+    "cell_text",
+    "clean_block",
+    "clean_line",
+    "company_key",
+    "fail",
+    "fold_width",
+    "industry_code",
+    "normalize_address",
+    "normalize_amount",
+    "normalize_customer_id",
+    "normalize_date",
+    "normalize_dated_text",
+    "normalize_datetime",
+    "normalize_email",
+    "normalize_enum",
+    "normalize_industry",
+    "normalize_long_text",
+    "normalize_phone",
+    "normalize_tags",
+    "normalize_text",
+    "ok",
+    "split_address",
+]
+
+Normalizer = Callable[[Any], Normalized[Any]]
+
+#: Distinct text values remembered per field before the cache starts over; bounds memory
+#: on huge tables while keeping the hit rate on repeated dropdown values and dates.
+CACHE_LIMIT = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """A value that could not be normalized: the raw value and the reason."""
+
+    field: str
+    raw: Any
+    reason: str
+
+
+@dataclass(slots=True)
+class NormalizedRow:
+    """Canonical values (derived ones included), problems, and fields that are not ours."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    problems: list[FieldProblem] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+def _spread_address(name: str, result: Any, out: dict[str, Any]) -> None:
+    parts: AddressParts = result
+    out[name] = parts.address
+    if parts.province:
+        out["province"] = parts.province
+    if parts.city:
+        out["city"] = parts.city
+    if parts.district:
+        out["district"] = parts.district
+
+
+def _spread_dated(name: str, result: Any, out: dict[str, Any]) -> None:
+    text, day = result
+    out[name] = text
+    if day is not None:
+        out[f"{name}_date"] = day
+
+
+def _put(name: str, result: Any, out: dict[str, Any]) -> None:
+    out[name] = result
+
+
+class RowNormalizer:
+    """Normalizes rows of canonical field -> raw value under one configuration.
+
+    Raises ``ConfigError`` at construction when the configured enum aliases, enum choices or
+    industry aliases do not fit the dictionary.
+    """
+
+    def __init__(
+        self, quality: QualitySettings | None = None, timezone: str = "Asia/Shanghai"
+    ) -> None:
+        quality = quality or QualitySettings()
+        self.quality = quality
+        self.timezone = timezone
+        industry = IndustryTable(quality.industry_aliases)
+        by_type: dict[FieldType, Normalizer] = {
+            FieldType.ID: normalize_customer_id,
+            FieldType.TEXT: normalize_text,
+            FieldType.LONG_TEXT: normalize_long_text,
+            FieldType.PHONE: normalize_phone,
+            FieldType.EMAIL: normalize_email,
+            FieldType.ADDRESS: normalize_address,
+            FieldType.INDUSTRY: industry.normalize,
+            FieldType.DATE: partial(normalize_date, tz=timezone, ambiguous=quality.ambiguous_dates),
+            FieldType.DATETIME: partial(
+                normalize_datetime, tz=timezone, ambiguous=quality.ambiguous_dates
+            ),
+            FieldType.DATED_TEXT: partial(
+                normalize_dated_text, tz=timezone, ambiguous=quality.ambiguous_dates
+            ),
+            FieldType.AMOUNT: normalize_amount,
+            FieldType.TAGS: normalize_tags,
+        }
+        self.enum_tables: dict[str, EnumTable] = {}
+        self._fields: dict[
+            str,
+            tuple[
+                Normalizer, Callable[[str, Any, dict[str, Any]], None], dict[str, Normalized[Any]]
+            ],
+        ] = {}
+        for spec in FIELDS:
+            if spec.type is FieldType.ENUM:
+                table = build_enum_table(
+                    spec,
+                    quality.enum_aliases.get(spec.name),
+                    quality.enum_choices.get(spec.name, ()),
+                )
+                self.enum_tables[spec.name] = table
+                normalizer: Normalizer = table.normalize
+            else:
+                normalizer = by_type[spec.type]
+            spread = (
+                _spread_address
+                if spec.type is FieldType.ADDRESS
+                else _spread_dated
+                if spec.type is FieldType.DATED_TEXT
+                else _put
+            )
+            self._fields[spec.name] = (normalizer, spread, {})
+        unknown_alias_fields = set(quality.enum_aliases) - set(self.enum_tables)
+        unknown_choice_fields = set(quality.enum_choices) - set(self.enum_tables)
+        if unknown_alias_fields or unknown_choice_fields:
+            from core.errors import ConfigError
+
+            names = ", ".join(sorted(unknown_alias_fields | unknown_choice_fields))
+            raise ConfigError(
+                f"quality.enum_aliases / enum_choices: {names} is not a dropdown field"
+            )
+
+    def normalize_value(self, name: str, raw: Any) -> Normalized[Any]:
+        """One field's raw value -> its normalized result (derived parts not spread)."""
+        normalizer, _, cache = self._fields[name]
+        if type(raw) is not str:
+            return normalizer(raw)
+        result = cache.get(raw)
+        if result is None:
+            result = normalizer(raw)
+            if len(cache) >= CACHE_LIMIT:
+                cache.clear()
+            cache[raw] = result
+        return result
+
+    def __call__(self, values: Mapping[str, Any]) -> NormalizedRow:
+        row = NormalizedRow()
+        out = row.values
+        fields = self._fields
+        for name, raw in values.items():
+            entry = fields.get(name)
+            if entry is None:
+                row.unknown.append(name)
+                continue
+            if raw is None or raw == "":
+                continue
+            normalizer, spread, cache = entry
+            if type(raw) is str:
+                result = cache.get(raw)
+                if result is None:
+                    result = normalizer(raw)
+                    if len(cache) >= CACHE_LIMIT:
+                        cache.clear()
+                    cache[raw] = result
+            else:
+                result = normalizer(raw)
+            problem = result[1]
+            if problem is not None:
+                row.problems.append(FieldProblem(name, raw, problem))
+            elif result[0] is not None:
+                spread(name, result[0], out)
+        return row

@@ -1,0 +1,148 @@
+"""The ``validate`` stage: normalized values and normalization problems -> issues.
+
+What is checked, and where:
+
+* formats that decide whether a value can be read at all (phone numbers, e-mail, dates,
+  amounts, 客户编号, dropdown membership, industry) are judged while normalizing, because the
+  parser is the only thing that knows; each such problem becomes an ERROR issue here;
+* required fields (``QualitySettings.required``, default: the dictionary's 必填 fields);
+* dates within sane bounds (``QualitySettings.earliest_year`` to this year +
+  ``future_years``): 1900-01-01 from an empty Excel cell or 2100 from a typo is an issue;
+* dropdown values are checked again against the choices, so values that did not come through
+  the normalizer cannot slip a new option in.
+
+Issues quote the value through :func:`core.protect.safe_excerpt`, so a sensitive number typed
+into a wrong column is never quoted in full. Reasons are in Chinese, like the rest of the
+messages people see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from core.errors import ConfigError
+from core.fields import FIELD_BY_NAME, REQUIRED_FIELDS, FieldType
+from core.issues import Issue, Severity
+from core.normalize import FieldProblem
+from core.protect import safe_excerpt
+from core.settings import QualitySettings
+
+REASON_REQUIRED = "必填项为空"
+REASON_UNKNOWN_FIELD = "不是客户信息字段,已忽略"
+
+_DATE_FIELDS = tuple(
+    spec.name
+    for spec in FIELD_BY_NAME.values()
+    if spec.type in (FieldType.DATE, FieldType.DATETIME)
+) + tuple(
+    f"{spec.name}_date" for spec in FIELD_BY_NAME.values() if spec.type is FieldType.DATED_TEXT
+)
+_DATE_SOURCE = {
+    f"{spec.name}_date": spec.name
+    for spec in FIELD_BY_NAME.values()
+    if spec.type is FieldType.DATED_TEXT
+}
+
+
+def required_fields(quality: QualitySettings) -> tuple[str, ...]:
+    """The fields a row must have under ``quality``; ``ConfigError`` names unknown ones."""
+    names = tuple(quality.required) if quality.required is not None else REQUIRED_FIELDS
+    unknown = [name for name in names if name not in FIELD_BY_NAME]
+    if unknown:
+        raise ConfigError(f"quality.required: unknown field(s) {', '.join(unknown)}")
+    return names
+
+
+def date_bounds(quality: QualitySettings, today: date) -> tuple[int, int]:
+    """The first and last acceptable year."""
+    return quality.earliest_year, today.year + quality.future_years
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == ()
+
+
+def validate(
+    values: Mapping[str, Any],
+    problems: Iterable[FieldProblem] = (),
+    *,
+    quality: QualitySettings | None = None,
+    today: date | None = None,
+    table: str = "",
+    row: str = "",
+    required: Sequence[str] | None = None,
+    choices: Mapping[str, Iterable[str]] | None = None,
+    unknown: Iterable[str] = (),
+    raw: Mapping[str, Any] | None = None,
+) -> list[Issue]:
+    """Issues for one normalized row.
+
+    Args:
+        values: canonical field -> normalized value (derived fields included).
+        problems: what the normalizers could not read.
+        quality: the settings (required fields, date bounds).
+        today: the reference day for date bounds (default: today).
+        table, row: where the row came from, for the issues.
+        required: overrides the required fields of ``quality`` (the pipeline passes them
+            precomputed).
+        choices: allowed values per dropdown field (default: the dictionary's choices plus
+            configured ones).
+        unknown: keys of the raw row that are not customer fields (reported as warnings).
+        raw: the raw row, quoted by the bounds check.
+    """
+    quality = quality or QualitySettings()
+    today = today or date.today()
+    issues: list[Issue] = []
+    failed: set[str] = set()
+    for problem in problems:
+        failed.add(problem.field)
+        issues.append(Issue(table, row, problem.field, safe_excerpt(problem.raw), problem.reason))
+
+    for name in required if required is not None else required_fields(quality):
+        if name not in failed and _empty(values.get(name)):
+            issues.append(Issue(table, row, name, "", REASON_REQUIRED))
+
+    first, last = date_bounds(quality, today)
+    for name in _DATE_FIELDS:
+        value = values.get(name)
+        if value is None:
+            continue
+        year = value.year if isinstance(value, date | datetime) else None
+        if year is not None and not first <= year <= last:
+            source = _DATE_SOURCE.get(name, name)
+            quoted = raw.get(source) if raw is not None and source in raw else value
+            issues.append(
+                Issue(
+                    table,
+                    row,
+                    source,
+                    safe_excerpt(quoted),
+                    f"日期超出合理范围({first}年至{last}年),请检查是否填错",
+                )
+            )
+
+    allowed = choices if choices is not None else default_choices(quality)
+    for name, options in allowed.items():
+        value = values.get(name)
+        if value is not None and value not in options and name not in failed:
+            issues.append(
+                Issue(
+                    table, row, name, safe_excerpt(value), "不在可选值中,可选:" + "/".join(options)
+                )
+            )
+
+    for name in unknown:
+        issues.append(Issue(table, row, name, "", REASON_UNKNOWN_FIELD, Severity.WARNING))
+    return issues
+
+
+def default_choices(quality: QualitySettings) -> dict[str, tuple[str, ...]]:
+    """Allowed values per dropdown field: the dictionary's plus configured ones."""
+    out: dict[str, tuple[str, ...]] = {}
+    for spec in FIELD_BY_NAME.values():
+        if spec.type is FieldType.ENUM:
+            extra = quality.enum_choices.get(spec.name, []) if spec.extensible else []
+            out[spec.name] = tuple(dict.fromkeys((*spec.choices, *extra)))
+    return out
