@@ -135,7 +135,7 @@ def test_control_calls_are_not_counted_and_delete_zeroes_the_counters(
 def test_rate_limited_answers_are_counted(sandbox: SandboxServer) -> None:
     app, table = feishu_table(sandbox)
     headers = feishu_headers(sandbox)
-    ok(sandbox, "POST", "limits", {"api": "feishu", "scale": 0.05})  # search: 1 per second
+    ok(sandbox, "POST", "limits", {"api": "feishu", "scale": 0.01})  # search: 1 per 5 s
     statuses = [
         requests.post(
             records_url(sandbox, app, table, "/search"), json={}, headers=headers, timeout=10
@@ -197,11 +197,11 @@ def test_dropped_connections_really_drop(sandbox: SandboxServer) -> None:
 
 
 def test_timeouts_really_hang_until_the_client_gives_up(sandbox: SandboxServer) -> None:
-    ok(sandbox, "POST", "faults", {"api": "feishu", "timeout_rate": 1.0, "timeout_s": 1.0})
+    ok(sandbox, "POST", "faults", {"api": "feishu", "timeout_rate": 1.0, "timeout_s": 2.0})
     started = time.monotonic()
     with pytest.raises(requests.exceptions.ReadTimeout):
         requests.post(sandbox.url + TOKEN_PATH, json=CREDENTIALS, timeout=0.3)
-    assert 0.3 <= time.monotonic() - started < 1.0
+    assert 0.3 <= time.monotonic() - started < 1.5  # the client gave up; the server still hangs
 
 
 def test_latency_is_added_to_every_request(sandbox: SandboxServer) -> None:
@@ -245,10 +245,10 @@ def test_limits_on_off_and_scale(sandbox: SandboxServer) -> None:
             for _ in range(count)
         ]
 
-    changed = ok(sandbox, "POST", "limits", {"api": "feishu", "scale": 0.1})
-    assert changed["feishu"] == {"enabled": True, "scale": 0.1}
+    changed = ok(sandbox, "POST", "limits", {"api": "feishu", "scale": 0.01})
+    assert changed["feishu"] == {"enabled": True, "scale": 0.01}
     assert changed["sheets"] == {"enabled": True, "scale": 1.0}
-    assert searches(3) == [200, 200, 429]  # 20/s scaled to 2/s
+    assert searches(3) == [200, 429, 429]  # 20/s scaled to one per 5 s
 
     ok(sandbox, "POST", "limits", {"api": "feishu", "enabled": False})
     assert set(searches(30)) == {200}
@@ -258,7 +258,10 @@ def test_limits_on_off_and_scale(sandbox: SandboxServer) -> None:
 
     assert ok(sandbox, "DELETE", "limits") == defaults
     ok(sandbox, "POST", "clock", {"advance_s": 5})  # refill
-    assert searches(25).count(429) >= 1  # back to the real 20/s
+    statuses = [200]
+    while statuses[-1] == 200 and len(statuses) < 200:
+        statuses += searches(1)
+    assert statuses.count(200) >= 20 and statuses[-1] == 429  # back to the real 20/s
 
     assert control(sandbox, "POST", "limits", {"api": "feishu", "scale": 0}).status_code == 400
     assert control(sandbox, "POST", "limits", {"api": "nowhere"}).status_code == 400
