@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: Started in a child process; prints the URL, then serves until its stdin closes.
 SERVER_SCRIPT = """
-import sys, threading
+import sys
 from sandbox import SandboxServer
 server = SandboxServer().start()
 print(server.url, flush=True)
