@@ -91,16 +91,9 @@ class ExcelTable:
         ]
         key_header = spelled.get("customer_id", FIELD_BY_NAME["customer_id"].label)
 
-        def header_of(header: str) -> str:
-            return header
-
         if self.path.suffix.lower() == ".csv":
-            return write_csv_records(
-                self.path, by_header, key_header=key_header, header_of=header_of
-            )
-        return write_xlsx_records(
-            self.path, by_header, key_header=key_header, header_of=header_of, sheet=self.sheet
-        )
+            return write_csv_records(self.path, by_header, key_header=key_header)
+        return write_xlsx_records(self.path, by_header, key_header=key_header, sheet=self.sheet)
 
 
 __all__ = ["ExcelTable", "FileRows", "field_for_header", "header_key", "read_source_rows"]

@@ -12,7 +12,7 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -215,23 +215,21 @@ def upsert_grid(
     rows: list[list[Any]],
     records: Sequence[RowUpdate],
     key_header: str,
-    header_of: Callable[[str], str],
 ) -> WriteResult:
     """Apply ``records`` (header -> text) to a grid in place, matching rows on ``key_header``.
 
     Only the cells named in a record change; columns not named are kept as they are. New
-    headers (a field the file lacks) are appended at the end. ``header_of`` resolves a
-    record's header to the file's own spelling of it (synonyms).
+    headers (a field the file lacks) are appended at the end; records must use the file's
+    own spelling of a header.
     """
     result = WriteResult()
     index_of = {h: i for i, h in enumerate(headers)}
 
     def column(header: str) -> int:
-        actual = header_of(header)
-        if actual not in index_of:
-            headers.append(actual)
-            index_of[actual] = len(headers) - 1
-        return index_of[actual]
+        if header not in index_of:
+            headers.append(header)
+            index_of[header] = len(headers) - 1
+        return index_of[header]
 
     key_col = column(key_header)
     by_key: dict[str, list[Any]] = {}
@@ -264,7 +262,7 @@ def upsert_grid(
     return result
 
 
-def _new_workbook_grid(headers: list[str]) -> tuple[Any, Any, int]:
+def _new_workbook() -> tuple[Any, Any, int]:
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -279,7 +277,6 @@ def write_xlsx_records(
     records: Sequence[RowUpdate],
     *,
     key_header: str,
-    header_of: Callable[[str], str],
     sheet: str | None = None,
 ) -> WriteResult:
     """Upsert ``records`` into a workbook, editing cells in place so formatting, other sheets
@@ -301,7 +298,7 @@ def write_xlsx_records(
             1,
         )
     else:
-        workbook, worksheet, header_row = _new_workbook_grid([])
+        workbook, worksheet, header_row = _new_workbook()
     headers = (
         ["" if c.value is None else str(c.value).strip() for c in worksheet[header_row]]
         if worksheet.max_row >= header_row and worksheet.max_column
@@ -314,7 +311,7 @@ def write_xlsx_records(
         for row in worksheet.iter_rows(min_row=header_row + 1, max_row=worksheet.max_row)
     ]
     original = [list(row) for row in grid]
-    result = upsert_grid(headers, grid, records, key_header, header_of)
+    result = upsert_grid(headers, grid, records, key_header)
     for col, text in enumerate(headers, start=1):
         if worksheet.cell(header_row, col).value != text:
             worksheet.cell(header_row, col).value = text
@@ -342,7 +339,6 @@ def write_csv_records(
     records: Sequence[RowUpdate],
     *,
     key_header: str,
-    header_of: Callable[[str], str],
 ) -> WriteResult:
     """Upsert ``records`` into a CSV file, keeping its encoding, delimiter and unowned columns."""
     if path.exists() and path.stat().st_size:
@@ -353,7 +349,7 @@ def write_csv_records(
         encoding, delimiter = table.encoding or "utf-8-sig", table.delimiter
     else:
         headers, grid, encoding, delimiter = [], [], "utf-8-sig", ","
-    result = upsert_grid(headers, grid, records, key_header, header_of)
+    result = upsert_grid(headers, grid, records, key_header)
     width = len(headers)
     with atomic_write(path) as temp, temp.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter)

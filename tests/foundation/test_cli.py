@@ -69,11 +69,16 @@ def test_help_lists_every_command_of_the_design(tmp_path):
         ["conflicts", "list"],
     ],
 )
-def test_commands_not_built_yet_say_so_and_exit_2(tmp_path, args):
-    result = cli(*args, cwd=tmp_path)
-    assert result.returncode == 2, result.stderr
-    assert "not available in this version yet" in result.stderr
-    assert "Traceback" not in result.stderr
+def test_commands_not_built_yet_say_so_and_exit_2(tmp_path, monkeypatch, args):
+    from typer.testing import CliRunner
+
+    import sync
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(sync.app, args)
+    assert result.exit_code == 2, result.output
+    assert "not available in this version yet" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 def test_unknown_command_and_bad_option_are_usage_errors(tmp_path):
@@ -86,11 +91,15 @@ def test_missing_config_is_exit_2_with_the_path(tmp_path):
     assert result.returncode == 2 and "nope.yaml: configuration file not found" in result.stderr
 
 
-def test_every_subcommand_has_help(tmp_path):
-    for command in DESIGN_COMMANDS:
-        result = cli(command, "--help", cwd=tmp_path)
-        assert result.returncode == 0, command
-        assert "Usage" in result.stdout
+@pytest.mark.parametrize("command", DESIGN_COMMANDS)
+def test_every_subcommand_has_help(command):
+    from typer.testing import CliRunner
+
+    import sync
+
+    result = CliRunner().invoke(sync.app, [command, "--help"])
+    assert result.exit_code == 0, command
+    assert "Usage" in result.output
 
 
 def test_template_import_export_round_trip(tmp_path):
@@ -149,7 +158,8 @@ def test_export_csv_and_encrypted_xlsx(tmp_path):
     office.load_key(password="pw-123")
     plain = io.BytesIO()
     office.decrypt(plain)
-    assert load_workbook(plain)["客户信息"].max_row == 4
+    rows = load_workbook(plain)["客户信息"].iter_rows(min_row=2, values_only=True)
+    assert sum(1 for row in rows if any(row)) == 3
     assert (
         cli("export", "-f", "csv", "--out", "o.csv", "--password", "x", cwd=tmp_path).returncode
         == 2
