@@ -27,7 +27,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: Started in a child process; prints the URL, then serves until its stdin closes.
+#: Started in a child process; prints the URL, then serves until its stdin closes. The child runs
+#: from the repository root because this file is itself named ``sandbox.py``: run as a script,
+#: ``import sandbox`` here would import this file rather than the package.
 SERVER_SCRIPT = """
 import sys
 from sandbox import SandboxServer
