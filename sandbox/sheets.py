@@ -30,6 +30,7 @@ from sandbox.http import CloudApp, Route, SandboxClock, SandboxRequest, SandboxR
 from sandbox.sheets_batch import batch_update
 from sandbox.sheets_cells import (
     DATE_TIME_RENDER_OPTIONS,
+    MAX_CELL_CHARS,
     VALUE_RENDER_OPTIONS,
     InputError,
     Value,
@@ -485,10 +486,15 @@ def _sheet_specs(sheets: Any) -> list[tuple[str, Any]]:
 def _seed_rows(name: str, rows: Any, option: str) -> list[list[Value]]:
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
         raise ValueError(f"sheet {name!r}: rows must be a list of lists")
+    raw = option == "RAW"
     out: list[list[Value]] = []
     for i, row in enumerate(rows):
         line: list[Value] = []
         for j, cell in enumerate(row):
+            # Fast path for the common case (seeding large sheets): plain text kept as typed.
+            if raw and type(cell) is str and 0 < len(cell) <= MAX_CELL_CHARS:
+                line.append(cell)
+                continue
             try:
                 check_input(cell, f"{name} row {i} cell {j}")
             except InputError as exc:

@@ -145,8 +145,8 @@ def _parse_percent(text: str) -> Num | None:
     if number is None:
         return None
     value = number.value if isinstance(number, Num) else number
-    decimals = text[:-1].partition(".")[2]
-    pattern = "0" + ("." + "0" * len(decimals) if decimals else "") + "%"
+    # The UI shows a typed "12.5%" as 12.50% and "50%" as 50%.
+    pattern = "0.00%" if "." in text else "0%"
     return Num(value / 100, NumberFormat("PERCENT", pattern))
 
 

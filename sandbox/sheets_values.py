@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox.sheets_a1 import MAX_COLUMNS, column_letters, format_range
-from sandbox.sheets_cells import InputError, Value, check_input, from_input
+from sandbox.sheets_cells import MAX_CELL_CHARS, InputError, Value, check_input, from_input
 from sandbox.sheets_formula import Shift
 from sandbox.sheets_model import (
     MAX_CELLS,
@@ -192,15 +192,20 @@ def _convert(extent: GridArea, matrix: list[list[Any]], option: str, field: str)
     plan = WritePlan(extent)
     rows: set[int] = set()
     cols: set[int] = set()
+    keep_text = option == "RAW"
     for i, line in enumerate(matrix):
         for j, raw in enumerate(line):
             if raw is None:
                 continue  # null leaves the cell as it is
-            try:
-                check_input(raw, f"{field}[{i}][{j}]")
-            except InputError as exc:
-                raise bad_request(str(exc)) from None
-            plan.cells.append((extent.row0 + i, extent.col0 + j, from_input(raw, option)))
+            if keep_text and type(raw) is str and 0 < len(raw) <= MAX_CELL_CHARS:
+                value: Value = raw  # the common case, kept cheap for bulk writes
+            else:
+                try:
+                    check_input(raw, f"{field}[{i}][{j}]")
+                except InputError as exc:
+                    raise bad_request(str(exc)) from None
+                value = from_input(raw, option)
+            plan.cells.append((extent.row0 + i, extent.col0 + j, value))
             rows.add(i)
             cols.add(j)
     plan.rows, plan.columns = len(rows), len(cols)
