@@ -114,10 +114,9 @@ def _open_store(config: str | None) -> Any:
 
 
 def _pipeline_options(config: str | None) -> tuple[Any, Any]:
-    from core.pipeline import PipelineOptions
-
     from config.loader import config_path
     from config.models import SyncConfig
+    from core.pipeline import PipelineOptions
 
     settings = SyncConfig() if config is None and not config_path(None).exists() else _load(config)
     options = PipelineOptions(

@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.pipeline import SourceRow
-
 from connectors.files import (
     FileTable,
     WriteResult,
@@ -21,6 +19,7 @@ from connectors.files import (
 )
 from core.fields import FIELD_BY_NAME, field_for_header, header_key
 from core.mapping import Columns, HeaderPlan, plan_headers
+from core.pipeline import SourceRow
 
 
 @dataclass

@@ -28,7 +28,7 @@ from core.issues import Issue, Severity
 from core.models import Customer, FollowUp
 from core.pipeline import PipelineCounts, PipelineOptions, SourceRow, process_rows
 from core.settings import DedupeSettings
-from core.store import StoredCustomer, Store
+from core.store import Store, StoredCustomer
 
 
 @dataclass
@@ -269,8 +269,15 @@ def _store_clean_rows(
         report.created += 1
 
     store.save_customers(to_save, merged_from=merged_from)
+    # Every row's contact event joins the log of the customer it went to: merged rows too.
     store.add_followups(
-        entry for entry in (followup_of(c, table) for c, _, _ in to_save) if entry is not None
+        entry
+        for key, (_, customer) in incoming.items()
+        if key in customer_of_key
+        for entry in [
+            followup_of(customer.model_copy(update={"customer_id": customer_of_key[key]}), table)
+        ]
+        if entry is not None
     )
 
     # 3. Unsure pairs wait for a person, named by the ids they were stored under.

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -382,7 +382,7 @@ class Store:
                 )
             ).all()
             for row_id, entry_key, stored_data in moving:
-                data: dict[str, Any] = dict(stored_data)
+                data: dict[str, Any] = dict(cast(dict[str, Any], stored_data))
                 clash = connection.execute(
                     select(followups.c.id).where(
                         followups.c.customer_id == to_id, followups.c.entry_key == entry_key
