@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import random
 import string
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -509,10 +508,3 @@ def _grow_table(bounds: GridArea, row: int, seed: tuple[int, int]) -> tuple[int,
                     seen.add((near, run[0]))
                     todo.append((near, run))
     return top, bottom + 1, left, right
-
-
-def iter_filled(sheet: Sheet) -> Iterator[tuple[int, int, Value]]:
-    for row, cells in enumerate(sheet.rows):
-        for col, value in enumerate(cells):
-            if value is not None:
-                yield row, col, value

@@ -382,6 +382,12 @@ def test_replay_summary(sandbox: SandboxServer) -> None:
         f"explained differences: {verdicts['explained']}, unexplained: {verdicts['mismatch']}",
         f"skipped (Drive API): {verdicts['skipped']}",
         *[f"  explained x{count}: {reason}" for reason, count in sorted(reasons.items())],
+        "every explained difference:",
+        *[
+            f"  {o.cassette} [{o.index}] {o.request}: {o.reason} {o.detail}"
+            for o in outcomes
+            if o.verdict == "explained"
+        ],
     ]
     print("\n".join(lines))
     assert verdicts["mismatch"] == 0

@@ -207,3 +207,12 @@ def test_dropped_connections_and_latency(
     started = time.monotonic()
     assert worksheet.acell("A1").value == "a"
     assert time.monotonic() - started >= 0.15
+
+
+def test_injected_timeout(sandbox: SandboxServer) -> None:
+    client = gspread_client(sandbox.url)
+    sheet = client.open_by_key(seed(sandbox)).sheet1
+    client.set_timeout(0.3)
+    control(sandbox, "POST", "faults", {"api": "sheets", "timeout_rate": 1.0, "timeout_s": 0.6})
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        sheet.acell("A1")

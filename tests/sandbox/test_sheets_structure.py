@@ -279,3 +279,69 @@ def test_other_request_kinds_get_googles_unknown_name_error(book: gspread.Spread
             }
         ],
     }
+
+
+@pytest.mark.parametrize(
+    ("request_body", "message"),
+    [
+        (
+            {"addSheet": {"properties": {"sheetId": -1}}},
+            "Invalid requests[0].addSheet: Sheet id must be non-negative.",
+        ),
+        (
+            {"addSheet": {"properties": {"sheetId": 42}}},
+            "Invalid requests[0].addSheet: Sheet with id 42 already exists.",
+        ),
+        (
+            {"addSheet": {"properties": {"title": "x" * 101}}},
+            "Invalid requests[0].addSheet: The sheet name cannot be greater than 100 characters.",
+        ),
+        (
+            {
+                "updateSheetProperties": {
+                    "properties": {"sheetId": 0, "title": ""},
+                    "fields": "title",
+                }
+            },
+            "Invalid requests[0].updateSheetProperties: The sheet name cannot be empty.",
+        ),
+        (
+            {"updateSheetProperties": {"properties": {"sheetId": 0}, "fields": "sheetColour"}},
+            "Invalid requests[0].updateSheetProperties: Invalid field mask path: sheetColour",
+        ),
+        (
+            {
+                "insertDimension": {
+                    "range": {"sheetId": 42, "dimension": "ROWS", "startIndex": 12, "endIndex": 13}
+                }
+            },
+            "Invalid requests[0].insertDimension: range.startIndex is larger than current grid size (10)",
+        ),
+        (
+            {
+                "deleteDimension": {
+                    "range": {"sheetId": 42, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 3}
+                }
+            },
+            "Invalid requests[0].deleteDimension: You can't delete all the columns on the sheet.",
+        ),
+        (
+            {"appendDimension": {"sheetId": 7, "dimension": "ROWS", "length": 1}},
+            "Invalid requests[0].appendDimension: No grid with id: 7",
+        ),
+        ({}, "Invalid requests[0]: No request set."),
+        (
+            {
+                "appendDimension": {"sheetId": 42, "dimension": "ROWS", "length": 1},
+                "deleteSheet": {"sheetId": 42},
+            },
+            "Invalid requests[0]: Only one kind of request may be set.",
+        ),
+    ],
+)
+def test_batch_update_refusals(
+    book: gspread.Spreadsheet, request_body: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(gspread.exceptions.APIError) as caught:
+        book.batch_update({"requests": [request_body]})
+    assert caught.value.error == {"code": 400, "message": message, "status": "INVALID_ARGUMENT"}

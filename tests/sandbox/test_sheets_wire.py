@@ -115,3 +115,54 @@ def test_columns_and_ranges() -> None:
     for bad in ("Sheet1!A0", "'open", "Sheet1!", "Sheet1!A:3", "Sheet1!AAAA1"):
         with pytest.raises(A1Error):
             parse_range(bad)
+
+
+def test_spreadsheets_create(sandbox: SandboxServer) -> None:
+    body = {
+        "properties": {"title": "Made"},
+        "sheets": [{"properties": {"title": "One", "gridProperties": {"rowCount": 5}}}],
+    }
+    response = requests.post(
+        f"{sandbox.url}/v4/spreadsheets",
+        json=body,
+        headers={"Authorization": "Bearer t"},
+        timeout=10,
+    )
+    created = response.json()
+    assert created["properties"]["title"] == "Made"
+    assert created["sheets"][0]["properties"]["gridProperties"] == {
+        "rowCount": 5,
+        "columnCount": 26,
+    }
+    book = gspread_client(sandbox.url).open_by_key(created["spreadsheetId"])
+    assert book.sheet1.title == "One"
+
+
+def test_parameter_errors(sandbox: SandboxServer, book: gspread.Spreadsheet) -> None:
+    headers = {"Authorization": "Bearer t"}
+    base = f"{sandbox.url}/v4/spreadsheets/{book.id}"
+    flag = requests.get(f"{base}?includeGridData=maybe", headers=headers, timeout=10).json()[
+        "error"
+    ]
+    assert flag["message"] == "Invalid value at 'include_grid_data' (TYPE_BOOL), \"maybe\""
+    insert = requests.post(
+        f"{base}/values/Sheet1:append?valueInputOption=RAW&insertDataOption=SQUEEZE",
+        json={"values": [["x"]]},
+        headers=headers,
+        timeout=10,
+    ).json()["error"]
+    assert insert["message"].startswith("Invalid value at 'insert_data_option'")
+    dimension = requests.put(
+        f"{base}/values/Sheet1!A1?valueInputOption=RAW",
+        json={"values": [["x"]], "majorDimension": "DIAGONAL"},
+        headers=headers,
+        timeout=10,
+    ).json()["error"]
+    assert dimension["message"].startswith("Invalid value at 'data.major_dimension'")
+    missing_range = requests.post(
+        f"{base}/values:batchUpdate",
+        json={"valueInputOption": "RAW", "data": [{"values": [["x"]]}]},
+        headers=headers,
+        timeout=10,
+    ).json()["error"]
+    assert missing_range["message"] == "Invalid data[0]: range is required."
