@@ -36,7 +36,9 @@ class SandboxRequest:
     path_params: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, method: str, target: str, headers: Mapping[str, str], body: bytes) -> SandboxRequest:
+    def build(
+        cls, method: str, target: str, headers: Mapping[str, str], body: bytes
+    ) -> SandboxRequest:
         parts = urlsplit(target)
         return cls(
             method=method.upper(),
@@ -74,7 +76,9 @@ class SandboxResponse:
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def json(cls, status: int, payload: Any, headers: Mapping[str, str] | None = None) -> SandboxResponse:
+    def json(
+        cls, status: int, payload: Any, headers: Mapping[str, str] | None = None
+    ) -> SandboxResponse:
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         merged = {"Content-Type": "application/json; charset=UTF-8"}
         if headers:
