@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from connectors.files import DEFAULT_SHEET, atomic_write
 from core.fields import FIELDS, FieldSpec, FieldType
+from core.normalize.industry import industries
 
 NOTES_SHEET = "字段说明"
 LISTS_SHEET = "下拉选项"
@@ -183,27 +184,44 @@ def _format_text_columns(sheet: Worksheet, fields: Sequence[FieldSpec], last_row
                 sheet.cell(row=row, column=col).number_format = "@"
 
 
+def dropdown_values(spec: FieldSpec) -> tuple[tuple[str, ...], bool]:
+    """The values offered in a column's dropdown, and whether other input is refused.
+
+    Enum columns refuse anything else (数据有效性). 所属行业 offers the GB/T 4754-2017 门类 and
+    大类 names but only warns on other text: synonyms such as 软件开发 are normalized on import.
+    """
+    if spec.choices:
+        return spec.choices, True
+    if spec.type is FieldType.INDUSTRY:
+        return tuple(industry.name for industry in industries()), False
+    return (), False
+
+
 def _add_dropdowns(
     workbook: Workbook, sheet: Worksheet, fields: Sequence[FieldSpec], last_row: int
 ) -> None:
     lists = workbook.create_sheet(LISTS_SHEET)
     list_col = 0
     for col, spec in enumerate(fields, start=1):
-        if not spec.choices:
+        values, strict = dropdown_values(spec)
+        if not values:
             continue
         list_col += 1
         letter = get_column_letter(list_col)
         lists.cell(row=1, column=list_col, value=spec.label)
-        for offset, choice in enumerate(spec.choices, start=2):
+        for offset, choice in enumerate(values, start=2):
             lists.cell(row=offset, column=list_col, value=choice)
-        source = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(spec.choices) + 1}"
+        source = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
         validation = DataValidation(
             type="list",
             formula1=f"={source}",
             allow_blank=not spec.required,
             showErrorMessage=True,
-            errorTitle=f"{spec.label}取值无效",
-            error="请从下拉列表中选择:" + "/".join(spec.choices),
+            errorStyle="stop" if strict else "warning",
+            errorTitle=f"{spec.label}取值无效" if strict else f"{spec.label}不在标准列表中",
+            error=("请从下拉列表中选择:" + "/".join(values))[:250]
+            if strict
+            else "建议从下拉列表选择国民经济行业分类名称;常见别称导入时会自动归一",
             showInputMessage=True,
             promptTitle=spec.label,
             prompt=spec.description[:250],

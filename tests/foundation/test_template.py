@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from connectors.template import EXAMPLE_ROWS, LISTS_SHEET, NOTES_SHEET, note_text, write_template
+from connectors.template import (
+    EXAMPLE_ROWS,
+    LISTS_SHEET,
+    NOTES_SHEET,
+    dropdown_values,
+    note_text,
+    write_template,
+)
 from core.fields import FIELDS, FieldType
 
 
@@ -26,7 +33,15 @@ def test_template_has_every_field_notes_dropdowns_and_examples(tmp_path):
     enum_columns = {
         sheet.cell(1, col).column_letter: spec
         for col, spec in enumerate(FIELDS, start=1)
-        if spec.choices
+        if dropdown_values(spec)[0]
+    }
+    assert {spec.name for spec in enum_columns.values()} == {
+        "level",
+        "status",
+        "follow_up_status",
+        "follow_up_method",
+        "demand_type",
+        "industry",
     }
     validations = {
         str(v.sqref).split(":")[0].rstrip("0123456789"): v
@@ -40,7 +55,12 @@ def test_template_has_every_field_notes_dropdowns_and_examples(tmp_path):
         assert validation.type == "list"
         ref = validation.formula1.split("!")[1].replace("$", "")
         values = [row[0].value for row in lists[ref]]
-        assert tuple(values) == spec.choices
+        if spec.choices:
+            assert tuple(values) == spec.choices
+            assert validation.errorStyle == "stop"
+        else:  # 所属行业: the GB/T 4754 names, other text only warned about
+            assert "软件和信息技术服务业" in values and "制造业" in values and len(values) == 117
+            assert validation.errorStyle == "warning"
 
     # Example rows hold valid values, and phone/id columns are text.
     for offset, example in enumerate(EXAMPLE_ROWS, start=2):
