@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import random
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,9 +118,17 @@ class Sheet:
             for col in range(col0, min(col1, len(cells))):
                 cells[col] = None
 
-    def trim(self) -> None:
-        """Drop trailing empty cells and rows so scans stop at the data."""
-        for index, cells in enumerate(self.rows):
+    def trim(self, touched: Iterable[int] | None = None) -> None:
+        """Drop trailing empty cells and rows so scans stop at the data.
+
+        ``touched`` limits the work to rows a write changed, so small writes to big sheets stay
+        cheap; ``None`` looks at every row.
+        """
+        indexes = range(len(self.rows)) if touched is None else touched
+        for index in indexes:
+            if index >= len(self.rows):
+                continue
+            cells = self.rows[index]
             if cells and cells[-1] is None:
                 end = len(cells)
                 while end and cells[end - 1] is None:

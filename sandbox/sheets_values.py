@@ -48,7 +48,7 @@ class WritePlan:
         sheet = self.area.sheet
         for row, col, value in self.cells:
             sheet.put(row, col, value)
-        sheet.trim()
+        sheet.trim({row for row, _, value in self.cells if value is None})
 
     def response(self, book: Spreadsheet, include: bool, rendering: Rendering) -> dict[str, Any]:
         body: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "updatedRange": self.area.a1}
@@ -302,7 +302,7 @@ def values_batch_clear(book: Spreadsheet, body: Any) -> dict[str, Any]:
 
 def _clear(area: GridArea) -> None:
     area.sheet.clear(area.row0, area.row1, area.col0, area.col1)
-    area.sheet.trim()
+    area.sheet.trim(range(area.row0, min(area.row1, len(area.sheet.rows))))
 
 
 # -- request checks ----------------------------------------------------------------------------
