@@ -164,3 +164,41 @@ def test_export_csv_and_encrypted_xlsx(tmp_path):
         cli("export", "-f", "csv", "--out", "o.csv", "--password", "x", cwd=tmp_path).returncode
         == 2
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needle"),
+    [
+        ("empty.csv", b"", "empty.csv: the file is empty"),
+        (
+            "nophone.csv",
+            "客户名称,联系人\n甲,王\n".encode(),
+            "required column 联系方式 (phone) is missing",
+        ),
+        (
+            "dup.csv",
+            "客户名称,客户名称,联系人,电话\n甲,甲,王,1\n".encode(),
+            "duplicate header '客户名称'",
+        ),
+        ("bad.xlsx", b"not a workbook", "bad.xlsx: not a readable .xlsx workbook"),
+        ("missing.xlsx", None, "missing.xlsx: file not found"),
+    ],
+)
+def test_unusable_files_fail_clearly_and_store_nothing(
+    tmp_path, monkeypatch, name, content, needle
+):
+    from typer.testing import CliRunner
+
+    import sync
+    from core.store import Store
+
+    monkeypatch.chdir(tmp_path)
+    if content is not None:
+        (tmp_path / name).write_bytes(content)
+    result = CliRunner().invoke(sync.app, ["import", name])
+    assert result.exit_code == 3, result.output
+    assert needle in result.output
+    assert "Traceback" not in result.output
+    if (tmp_path / "tablesync.db").exists():
+        with Store.open("sqlite:///tablesync.db") as store:
+            assert store.count_customers() == 0
