@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 from core.fields import FIELD_BY_NAME, FieldType
 from core.issues import Issue, Severity, excerpt
-from core.normalize.text import FOLD_ALL, FOLD_TEXT
+from core.normalize.text import fold_all, fold_text
 
 SensitiveKind = Literal["id_number", "bank_card", "passport"]
 
@@ -106,8 +106,16 @@ _SCAN = re.compile(
     r"(?P<passport>[A-Za-z]{1,2}[0-9]{7,8})(?![0-9A-Za-z])",
     re.IGNORECASE,
 )
-#: Cheap pre-check: nothing to scan without a long digit run, two 4-digit groups or a label.
-_HINT = re.compile(r"[0-9]{7}|[0-9]{4}[ -][0-9]{4}|护照|passport", re.IGNORECASE)
+# Cheap pre-checks, in order of cost: nothing to scan without a 4-digit run, then without a
+# 7-digit run or two 4-digit groups; passports only after their label.
+_FOUR_DIGITS = re.compile(r"[0-9]{4}")
+_LONG_DIGITS = re.compile(r"[0-9]{7}|[0-9]{4}[ -][0-9]{4}")
+
+
+def _worth_scanning(text: str) -> bool:
+    if "护照" in text or "assport" in text or "ASSPORT" in text:
+        return True
+    return _FOUR_DIGITS.search(text) is not None and _LONG_DIGITS.search(text) is not None
 
 
 # -- checks ------------------------------------------------------------------------------------
@@ -177,7 +185,7 @@ def mask_id_number(number: str) -> str:
     >>> mask_id_number("110101199003071234")
     '110***********1234'
     """
-    compact = "".join(number.translate(FOLD_ALL).replace("-", "").split())
+    compact = "".join(fold_all(number).replace("-", "").split())
     return _keep_ends(compact, 3, 4)
 
 
@@ -187,7 +195,7 @@ def mask_bank_card(number: str) -> str:
     >>> mask_bank_card("6222 0212 3456 7890 128")
     '622************0128'
     """
-    compact = "".join(number.translate(FOLD_ALL).replace("-", "").split())
+    compact = "".join(fold_all(number).replace("-", "").split())
     return _keep_ends(compact, 3, 4)
 
 
@@ -234,7 +242,7 @@ def mask_phone(number: str) -> str:
     result = normalize_phone(number)
     if result.value:
         return "; ".join(_mask_one_phone(n) for n in result.value)
-    digits = "".join(ch for ch in number.translate(FOLD_ALL) if ch.isdigit())
+    digits = "".join(ch for ch in fold_all(number) if ch.isdigit())
     return _keep_ends(digits, 3, 4) if digits else number
 
 
@@ -295,8 +303,8 @@ def mask_sensitive(text: str) -> Masked:
     """
     # FOLD_TEXT (full-width digits and letters) is a no-op on normalized text, so the masked
     # text differs from the input only where a number was masked.
-    folded = text if text.isascii() else text.translate(FOLD_TEXT)
-    if not _HINT.search(folded):
+    folded = text if text.isascii() else fold_text(text)
+    if not _worth_scanning(folded):
         return Masked(text, ())
     kinds: list[SensitiveKind] = []
     masked = _SCAN.sub(lambda m: _replace(m, kinds), folded)
@@ -364,37 +372,37 @@ def protect(
 ) -> ProtectResult:
     """Scan the free-text fields of normalized ``values``; mask or quarantine what is found.
 
-    ``fields`` limits the scan (default: every free-text field present). The returned values
-    are a new dict; the input is not changed.
+    ``fields`` limits the scan (default: every free-text field present). The input is never
+    changed: when something is masked the result holds a new dict.
     """
+    names = scanned_fields(values) if fields is None else fields
+    found: list[tuple[str, Any, tuple[SensitiveKind, ...]]] = []
+    for name in names:
+        value = values.get(name)
+        if value is None:
+            continue
+        if type(value) is str:
+            result = mask_sensitive(value)  # cached: most text values repeat
+            if result.kinds:
+                found.append((name, result.text, result.kinds))
+        else:
+            new, kinds = _scan_value(value)
+            if kinds:
+                found.append((name, new, kinds))
+    if not found:
+        return ProtectResult(values if isinstance(values, dict) else dict(values), [], 0)
     out = dict(values)
     issues: list[Issue] = []
     masked = 0
-    for name in scanned_fields(values) if fields is None else fields:
-        value = out.get(name)
-        if value is None:
-            continue
-        new, kinds = _scan_value(value)
-        if not kinds:
-            continue
+    for name, new, kinds in found:
         what = "、".join(KIND_LABELS[kind] for kind in kinds)
         if policy == "quarantine":
-            issues.append(
-                Issue(
-                    table,
-                    row,
-                    name,
-                    safe_excerpt(new),
-                    f"含有{what},按规定不得保存;请删除后重新同步",
-                    Severity.ERROR,
-                )
-            )
+            reason, severity = f"含有{what},按规定不得保存;请删除后重新同步", Severity.ERROR
         else:
-            issues.append(
-                Issue(
-                    table, row, name, safe_excerpt(new), f"含有{what},已自动脱敏", Severity.WARNING
-                )
-            )
+            reason, severity = f"含有{what},已自动脱敏", Severity.WARNING
+        issues.append(Issue(table, row, name, safe_excerpt(new), reason, severity))
+        if isinstance(new, tuple) and name == "tags":
+            new = tuple(sorted(set(new)))  # still a set of tags after masking
         out[name] = new
         masked += 1
     return ProtectResult(out, issues, masked)

@@ -32,7 +32,7 @@ from typing import Any
 from core.errors import ConfigError
 from core.fields import FIELD_BY_NAME, FieldType, field_for_header
 from core.models import DERIVED_FIELDS
-from core.normalize.enums import EnumTable, fold_key
+from core.normalize.enums import EnumTable, build_enum_table, fold_key
 from core.normalize.text import clean_tag
 from core.settings import TagCondition, TagRule
 
@@ -44,16 +44,13 @@ class CompiledRule:
     """A rule with its field names resolved and its tests prepared."""
 
     tag: str
-    checks: tuple[tuple[str, str | None, tuple[Check, ...]], ...]  # field, date field, tests
+    #: (the value each test reads, the test): a date test on 下次跟进计划 reads
+    #: ``next_follow_up_date``, every other test the field itself.
+    tests: tuple[tuple[str, Check], ...]
 
     def matches(self, values: Mapping[str, Any], today: date) -> bool:
-        for name, date_name, checks in self.checks:
-            value = values.get(name)
-            dated = values.get(date_name) if date_name is not None else value
-            for check in checks:
-                if not check(dated if getattr(check, "uses_date", False) else value, today):
-                    return False
-        return True
+        get = values.get
+        return all(check(get(key), today) for key, check in self.tests)
 
 
 def _resolve_field(key: str) -> str:
@@ -73,7 +70,18 @@ def _items(value: Any) -> tuple[Any, ...]:
     return value if isinstance(value, tuple) else (value,)
 
 
+_TEXT_KEYS: dict[str, str] = {}
+
+
 def _text_key(value: Any) -> str:
+    """How values are compared: case, width and spaces ignored (cached for strings)."""
+    if type(value) is str:
+        key = _TEXT_KEYS.get(value)
+        if key is None:
+            if len(_TEXT_KEYS) > 100_000:
+                _TEXT_KEYS.clear()
+            key = _TEXT_KEYS[value] = fold_key(value)
+        return key
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -214,20 +222,18 @@ def compile_rules(
         tag = clean_tag(rule.tag)
         if not tag:
             raise ConfigError(f"tagging: rule tag {rule.tag!r} is empty after cleaning")
-        checks = []
+        tests: list[tuple[str, Check]] = []
         for key, condition in rule.when.items():
             name = _resolve_field(key)
             spec = FIELD_BY_NAME.get(name)
-            date_name = (
-                f"{name}_date" if spec is not None and spec.type is FieldType.DATED_TEXT else None
-            )
+            dated = spec is not None and spec.type is FieldType.DATED_TEXT
             table = (enum_tables or {}).get(name)
             if table is None and spec is not None and spec.type is FieldType.ENUM:
-                from core.normalize.enums import build_enum_table
-
                 table = build_enum_table(spec)
-            checks.append((name, date_name, _compile_condition(name, condition, table)))
-        compiled.append(CompiledRule(tag, tuple(checks)))
+            for check in _compile_condition(name, condition, table):
+                reads = f"{name}_date" if dated and getattr(check, "uses_date", False) else name
+                tests.append((reads, check))
+        compiled.append(CompiledRule(tag, tuple(tests)))
     return tuple(compiled)
 
 

@@ -74,6 +74,8 @@ __all__ = [
 ]
 
 Normalizer = Callable[[Any], Normalized[Any]]
+#: Puts a field's normalized value and the values derived from it into the output row.
+Spread = Callable[[str, Any, dict[str, Any]], None]
 
 #: Distinct text values remembered per field before the cache starts over; bounds memory
 #: on huge tables while keeping the hit rate on repeated dropdown values and dates.
@@ -116,10 +118,6 @@ def _spread_dated(name: str, result: Any, out: dict[str, Any]) -> None:
         out[f"{name}_date"] = day
 
 
-def _put(name: str, result: Any, out: dict[str, Any]) -> None:
-    out[name] = result
-
-
 class RowNormalizer:
     """Normalizes rows of canonical field -> raw value under one configuration.
 
@@ -153,12 +151,7 @@ class RowNormalizer:
             FieldType.TAGS: normalize_tags,
         }
         self.enum_tables: dict[str, EnumTable] = {}
-        self._fields: dict[
-            str,
-            tuple[
-                Normalizer, Callable[[str, Any, dict[str, Any]], None], dict[str, Normalized[Any]]
-            ],
-        ] = {}
+        self._fields: dict[str, tuple[Normalizer, Spread | None, dict[str, Normalized[Any]]]] = {}
         for spec in FIELDS:
             if spec.type is FieldType.ENUM:
                 table = build_enum_table(
@@ -175,7 +168,7 @@ class RowNormalizer:
                 if spec.type is FieldType.ADDRESS
                 else _spread_dated
                 if spec.type is FieldType.DATED_TEXT
-                else _put
+                else None
             )
             self._fields[spec.name] = (normalizer, spread, {})
         unknown_alias_fields = set(quality.enum_aliases) - set(self.enum_tables)
@@ -187,6 +180,9 @@ class RowNormalizer:
             raise ConfigError(
                 f"quality.enum_aliases / enum_choices: {names} is not a dropdown field"
             )
+
+        # Load the division table and phone metadata now, not inside the first row.
+        split_address("北京市")
 
     def normalize_value(self, name: str, raw: Any) -> Normalized[Any]:
         """One field's raw value -> its normalized result (derived parts not spread)."""
@@ -202,13 +198,15 @@ class RowNormalizer:
         return result
 
     def __call__(self, values: Mapping[str, Any]) -> NormalizedRow:
-        row = NormalizedRow()
-        out = row.values
+        out: dict[str, Any] = {}
+        problems: list[FieldProblem] = []
+        unknown: list[str] = []
         fields = self._fields
+        limit = CACHE_LIMIT
         for name, raw in values.items():
             entry = fields.get(name)
             if entry is None:
-                row.unknown.append(name)
+                unknown.append(name)
                 continue
             if raw is None or raw == "":
                 continue
@@ -217,14 +215,17 @@ class RowNormalizer:
                 result = cache.get(raw)
                 if result is None:
                     result = normalizer(raw)
-                    if len(cache) >= CACHE_LIMIT:
+                    if len(cache) >= limit:
                         cache.clear()
                     cache[raw] = result
             else:
                 result = normalizer(raw)
-            problem = result[1]
+            value, problem = result
             if problem is not None:
-                row.problems.append(FieldProblem(name, raw, problem))
-            elif result[0] is not None:
-                spread(name, result[0], out)
-        return row
+                problems.append(FieldProblem(name, raw, problem))
+            elif value is not None:
+                if spread is None:
+                    out[name] = value
+                else:
+                    spread(name, value, out)
+        return NormalizedRow(out, problems, unknown)

@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.normalize.base import Normalized, ok
 from core.normalize.text import cell_text, clean_line
@@ -59,8 +59,7 @@ _SUFFIX_CHARS = frozenset("省市区县州盟旗")
 _STREET_CHARS = frozenset("路街道巷弄里村镇乡大中东西南北口桥湖山")
 
 
-@dataclass(frozen=True, slots=True)
-class AddressParts:
+class AddressParts(NamedTuple):
     """An address and the divisions derived from it (each ``None`` when not told)."""
 
     address: str | None
@@ -295,7 +294,7 @@ def _only(entries: list[_Entry]) -> _Unit | None:
     return None
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=4096)
 def split_address(text: str) -> tuple[str | None, str | None, str | None]:
     """(province, city, district) of a cleaned address; each ``None`` when not told.
 
@@ -305,7 +304,7 @@ def split_address(text: str) -> tuple[str | None, str | None, str | None]:
     ('广东省', '深圳市', '南山区')
     """
     divs = _divisions()
-    s = "".join(text.split())
+    s = "".join(text.split()) if " " in text or not text.isprintable() else text
     pos = 2 if s.startswith("中国") else 0
     province: _Unit | None = None
     city: _Unit | None = None

@@ -19,7 +19,7 @@ from typing import Any
 
 from core.normalize.base import Normalized, fail, ok
 from core.normalize.numerals import parse_chinese_integer
-from core.normalize.text import FOLD_ALL, cell_text, is_placeholder
+from core.normalize.text import cell_text, fold_all, is_placeholder
 
 FEN = Decimal("0.01")
 #: Amounts above this (a trillion yuan) are surely typing errors.
@@ -80,7 +80,7 @@ def _from_number(value: int | float | Decimal) -> Normalized[Decimal]:
 
 @lru_cache(maxsize=16384)
 def _parse_text(text: str) -> Normalized[Decimal]:
-    text = text.translate(FOLD_ALL).strip()
+    text = fold_all(text).strip()
     compact = "".join(text.split())
     if _FOREIGN.search(compact):
         return fail(REASON_FOREIGN)

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from core.normalize.base import Normalized, fail, ok
 from core.normalize.numerals import DIGITS, parse_chinese_integer
-from core.normalize.text import FOLD_ALL, cell_text, clean_line, is_placeholder
+from core.normalize.text import cell_text, clean_line, fold_all, is_placeholder
 
 Ambiguity = Literal["reject", "mdy", "dmy"]
 
@@ -190,7 +190,7 @@ def _chinese_numerals(text: str) -> str:
 
 @lru_cache(maxsize=32768)
 def _parse_text(text: str, ambiguous: Ambiguity) -> _Parsed | Normalized[Any]:
-    text = " ".join(text.translate(FOLD_ALL).split())
+    text = " ".join(fold_all(text).split())
     if any(char in "零〇○一二三四五六七八九十两" for char in text):
         text = _chinese_numerals(text)
     match = _YMD.fullmatch(text)
@@ -294,6 +294,21 @@ def _read(value: Any, ambiguous: Ambiguity) -> _Parsed | Normalized[Any] | None:
     text = text.strip()
     if not text or is_placeholder(text):
         return None
+    if len(text) >= 10 and text[4] == "-" and text[7] == "-" and text.isascii():
+        # The ISO forms most cells use, read by the C parser: 2024-05-10, 2024-05-10 14:30,
+        # 2024-05-10T06:30:00+08:00. Anything it rejects takes the general path.
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            if len(text) == 10:
+                return _Parsed(moment.date(), None, None)
+            offset = moment.utcoffset()
+            clock = moment.time()
+            return _Parsed(
+                moment.date(), None if clock == time(0) and offset is None else clock, offset
+            )
     return _parse_text(text, ambiguous)
 
 
@@ -380,7 +395,7 @@ def normalize_dated_text(
     text = clean_line(text)
     if not text:
         return ok(None)
-    folded = text.translate(FOLD_ALL)
+    folded = fold_all(text)
     match = _PLAN.match(folded)
     if match is None:
         if _DATE_LIKE_START.match(folded):

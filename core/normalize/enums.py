@@ -16,14 +16,14 @@ from typing import Any
 from core.errors import ConfigError
 from core.fields import FieldSpec, FieldType, field_spec
 from core.normalize.base import Normalized, fail, ok
-from core.normalize.text import FOLD_ALL, cell_text, is_placeholder
+from core.normalize.text import cell_text, fold_all, is_placeholder
 
 REASON_MANY = "只能选择一个值"
 
 
 def fold_key(text: str) -> str:
     """How choice spellings are compared: width, case and all spaces ignored."""
-    return "".join(text.translate(FOLD_ALL).split()).casefold()
+    return "".join(fold_all(text).split()).casefold()
 
 
 @dataclass(frozen=True)

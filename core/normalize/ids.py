@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from core.normalize.base import Normalized, fail, ok
-from core.normalize.text import FOLD_ALL, cell_text, is_placeholder
+from core.normalize.text import cell_text, fold_all, is_placeholder
 
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−﹣－_", "-"))
 _GENERATED = re.compile(r"C-?(\d{8})-0*([1-9]\d{0,5})")
@@ -45,7 +45,7 @@ REASON_NUMBER = "客户编号像是电话、证件或银行卡号码,请检查�
 
 @lru_cache(maxsize=65536)
 def _parse(text: str) -> Normalized[str]:
-    folded = "".join(text.translate(FOLD_ALL).split()).upper()
+    folded = "".join(fold_all(text).split()).upper()
     if not folded or is_placeholder(folded):
         return ok(None)
     generated = _GENERATED.fullmatch(folded.translate(_DASHES))

@@ -22,7 +22,7 @@ from typing import Any
 
 from core.errors import ConfigError
 from core.normalize.base import Normalized, fail, ok
-from core.normalize.text import FOLD_ALL, cell_text, is_placeholder
+from core.normalize.text import cell_text, fold_all, is_placeholder
 
 REASON_UNKNOWN = (
     "无法对应到国民经济行业分类(GB/T 4754-2017)的门类或大类名称,如“制造业”“软件和信息技术服务业”"
@@ -43,7 +43,7 @@ class Industry:
 
 
 def _key(text: str) -> str:
-    return _NOISE.sub("", text.translate(FOLD_ALL)).casefold()
+    return _NOISE.sub("", fold_all(text)).casefold()
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:

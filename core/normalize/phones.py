@@ -30,7 +30,7 @@ import phonenumbers
 from phonenumbers import PhoneMetadata
 
 from core.normalize.base import Normalized, fail, ok
-from core.normalize.text import FOLD_ALL, cell_text, is_placeholder
+from core.normalize.text import cell_text, fold_all, is_placeholder
 
 
 def _metadata() -> tuple[re.Pattern[str], frozenset[str]]:
@@ -196,7 +196,7 @@ def _parse_text(text: str) -> Normalized[tuple[str, ...]]:
         found = _landline(match.group(1) + match.group(2), "")
         if found is not None:
             return ok((found,))
-    folded = text if text.isascii() else text.translate(FOLD_ALL)
+    folded = text if text.isascii() else fold_all(text)
     if _MASKED.search(folded):
         return fail(REASON_MASKED)
     numbers: list[str] = []

@@ -67,13 +67,44 @@ FOLD_TEXT = str.maketrans(
 )
 
 
+def _changed_chars(table: dict[int, Any]) -> re.Pattern[str]:
+    """A character class of the characters ``table`` changes, to skip ``str.translate``
+    (slow on non-ASCII text) when a string has none of them, which is nearly always."""
+    codes = sorted(code for code, new in table.items() if new is None or new != chr(code))
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    parts = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+    return re.compile(f"[{parts}]")
+
+
+_TEXT_CHANGES = _changed_chars(FOLD_TEXT)
+_ALL_CHANGES = _changed_chars(FOLD_ALL)
+
+
+def fold_text(text: str) -> str:
+    """``FOLD_TEXT`` applied, skipping the work when nothing would change."""
+    return text.translate(FOLD_TEXT) if _TEXT_CHANGES.search(text) else text
+
+
+def fold_all(text: str) -> str:
+    """``FOLD_ALL`` applied, skipping the work when nothing would change."""
+    return text.translate(FOLD_ALL) if _ALL_CHANGES.search(text) else text
+
+
 def fold_width(text: str) -> str:
     """Every full-width ASCII form to ASCII, invisible characters removed, odd spaces to ' '.
 
     >>> fold_width("１３８－１２３４（０１０）")
     '138-1234(010)'
     """
-    return text.translate(FOLD_ALL)
+    return fold_all(text)
 
 
 def _nfc(text: str) -> str:
@@ -89,14 +120,14 @@ def clean_line(text: str) -> str:
     """
     if text.isascii() and text.isprintable():
         return " ".join(text.split())
-    text = _nfc(text.translate(FOLD_TEXT))
+    text = _nfc(fold_text(text))
     return " ".join(text.split())
 
 
 def clean_block(text: str) -> str:
     """Free text (备注, 跟进内容): like :func:`clean_line` per line, line breaks kept,
     runs of blank lines reduced to one."""
-    text = _nfc(text.translate(FOLD_TEXT))
+    text = _nfc(fold_text(text))
     lines: list[str] = []
     for raw in text.splitlines():
         line = " ".join(raw.split())
@@ -257,7 +288,7 @@ def normalize_email(value: Any) -> Normalized[str]:
     text = cell_text(value)
     if text is None:
         return ok(None)
-    text = text.translate(FOLD_ALL).strip()
+    text = fold_all(text).strip()
     if not text or is_placeholder(text):
         return ok(None)
     if text.lower().startswith("mailto:"):
@@ -316,15 +347,15 @@ def company_key(name: str) -> str:
 
     Full-width, case and traditional characters folded; bracketed regions and legal forms
     (（北京）, (中国), 有限公司, 股份有限公司, Co., Ltd. ...) removed; punctuation and spaces
-    removed. A name that is nothing but a legal form keeps its letters rather than becoming
-    empty.
+    removed; a branch keeps 分公司. A name that is nothing but a legal form keeps it rather
+    than becoming empty.
 
     >>> company_key("星辰科技（北京）有限公司")
     '星辰科技'
     >>> company_key("Star Tech Co., Ltd.")
     'startech'
     """
-    text = _nfc(name.translate(FOLD_ALL)).casefold()
+    text = _nfc(fold_all(name)).casefold()
     if not text.isascii():
         text = _t2s().convert(text)
 
@@ -338,12 +369,20 @@ def company_key(name: str) -> str:
     before_suffixes = _NOT_KEY.sub("", text)
     text = _LEGAL_SUFFIX_EN.sub("", text.strip())
     text = _NOT_KEY.sub("", text)
-    changed = True
-    while changed and text:
-        changed = False
+    if text.endswith("分公司"):
+        # A branch is its own customer: keep 分公司, drop the parent's legal form inside
+        # (星辰科技有限公司上海分公司 -> 星辰科技上海分公司).
+        head = text[:-3]
+        for suffix in _LEGAL_SUFFIXES_CN[:-1]:
+            head = head.replace(suffix, "")
+        return (head + "分公司") if head else text
+    while text and text not in _LEGAL_SUFFIXES_CN:
         for suffix in _LEGAL_SUFFIXES_CN:
-            if text.endswith(suffix) and len(text) > len(suffix):
+            if text.endswith(suffix):
                 text = text[: -len(suffix)] + _KEEP_AFTER_STRIP.get(suffix, "")
-                changed = suffix not in _KEEP_AFTER_STRIP
                 break
+        else:
+            break
+        if text.endswith(("集团", "控股")) and suffix in _KEEP_AFTER_STRIP:
+            break
     return text or before_suffixes
