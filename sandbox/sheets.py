@@ -100,7 +100,8 @@ _AUTH_HELP = (
 )
 _NOT_FOUND = "Requested entity was not found."
 
-_SPREADSHEET = r"/v4/spreadsheets/(?P<id>[^/:]+)"
+# A spreadsheet id never holds "/" or ":" (``{id}:batchUpdate``); a range may hold both.
+_ID = r"(?P<id>[^/:]+)"
 _RANGE = r"(?P<range>.+)"
 
 Operation = Callable[[SandboxRequest], dict[str, Any]]
@@ -120,76 +121,25 @@ class SheetsApp(CloudApp):
     # -- routing -----------------------------------------------------------------------------
 
     def _register_routes(self) -> None:
-        base = "/v4/spreadsheets/{id}"
-        table: list[tuple[str, str, str, str, Operation]] = [
-            (
-                "GET",
-                base + "/values:batchGet",
-                _SPREADSHEET + "/values:batchGet",
-                "read",
-                self._values_batch_get,
-            ),
-            (
-                "POST",
-                base + "/values:batchUpdate",
-                _SPREADSHEET + "/values:batchUpdate",
-                "write",
-                self._values_batch_update,
-            ),
-            (
-                "POST",
-                base + "/values:batchClear",
-                _SPREADSHEET + "/values:batchClear",
-                "write",
-                self._values_batch_clear,
-            ),
-            (
-                "POST",
-                base + "/values/{range}:append",
-                _SPREADSHEET + "/values/" + _RANGE + ":append",
-                "write",
-                self._values_append,
-            ),
-            (
-                "POST",
-                base + "/values/{range}:clear",
-                _SPREADSHEET + "/values/" + _RANGE + ":clear",
-                "write",
-                self._values_clear,
-            ),
-            (
-                "GET",
-                base + "/values/{range}",
-                _SPREADSHEET + "/values/" + _RANGE,
-                "read",
-                self._values_get,
-            ),
-            (
-                "PUT",
-                base + "/values/{range}",
-                _SPREADSHEET + "/values/" + _RANGE,
-                "write",
-                self._values_update,
-            ),
-            (
-                "POST",
-                base + ":batchUpdate",
-                _SPREADSHEET + ":batchUpdate",
-                "write",
-                self._batch_update,
-            ),
-            ("GET", base, _SPREADSHEET, "read", self._get),
-            ("POST", "/v4/spreadsheets", "/v4/spreadsheets", "write", self._create),
+        spreadsheet = "/v4/spreadsheets/{id}"
+        table: list[tuple[str, str, str, Operation]] = [
+            ("GET", spreadsheet + "/values:batchGet", "read", self._values_batch_get),
+            ("POST", spreadsheet + "/values:batchUpdate", "write", self._values_batch_update),
+            ("POST", spreadsheet + "/values:batchClear", "write", self._values_batch_clear),
+            ("POST", spreadsheet + "/values/{range}:append", "write", self._values_append),
+            ("POST", spreadsheet + "/values/{range}:clear", "write", self._values_clear),
+            ("GET", spreadsheet + "/values/{range}", "read", self._values_get),
+            ("PUT", spreadsheet + "/values/{range}", "write", self._values_update),
+            ("POST", spreadsheet + ":batchUpdate", "write", self._batch_update),
+            ("GET", spreadsheet, "read", self._get),
+            ("POST", "/v4/spreadsheets", "write", self._create),
         ]
         # Routes are built here rather than with Router.add so that a range may contain "/" (a
         # sheet title can) while the stats still name the endpoint by its plain template.
-        for method, template, pattern, kind, operation in table:
-            route = Route(
-                method,
-                f"{method} {template}",
-                re.compile(f"^{pattern}$"),
-                self._endpoint(kind, operation),
-            )
+        for method, template, kind, operation in table:
+            pattern = re.escape(template).replace(r"\{id\}", _ID).replace(r"\{range\}", _RANGE)
+            handler = self._endpoint(kind, operation)
+            route = Route(method, f"{method} {template}", re.compile(f"^{pattern}$"), handler)
             self.router.routes.append(route)
 
     def _endpoint(
