@@ -20,9 +20,8 @@ On top of the evidence sit the domain rules the source documents ask for:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
@@ -52,8 +51,8 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
     "company.same": 9.0,
     "company.pinyin": 8.0,
     "company.alike": 5.0,
-    "company.contains": 3.0,
-    "company.similar": 2.0,
+    "company.contains": 1.0,
+    "company.similar": -2.0,
     "company.branch": -2.0,
     "company.different": -7.0,
     "contact.same": 7.0,
@@ -65,7 +64,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
     "phone.near": 2.0,
     "phone.different": -4.0,
     "email.same": 9.0,
-    "email.local": 2.0,
+    "email.local": 1.0,
     "email.different": -3.0,
     "address.same": 3.0,
     "address.district": 1.0,
@@ -144,13 +143,16 @@ def blocking_keys(p: Profile) -> Iterator[str]:
     if p.company.initials and p.person.surname:
         yield f"ci:{p.company.initials}:{p.person.surname}"
     if not p.person.partial and len(p.person.pinyin) >= 4:
-        yield "n:" + p.person.pinyin
+        # A name alone (王伟) is shared by too many customers; the first letter of the company
+        # keeps the block small and still meets a company name with a typo further on.
+        head = p.company.pinyin[:1]
+        yield f"n:{p.person.pinyin}:{head}"
         if p.person.alt_pinyin != p.person.pinyin:
-            yield "n:" + p.person.alt_pinyin
+            yield f"n:{p.person.alt_pinyin}:{head}"
     if p.customer_id:
         yield "id:" + p.customer_id
     if p.address and p.address.district and p.address.street:
-        yield f"a:{p.address.district}:{p.address.street[:6]}"
+        yield f"a:{p.address.district}:{p.address.street[:6]}:{p.person.surname}"
 
 
 def sort_key(p: Profile) -> str:
@@ -174,112 +176,101 @@ class Verdict:
     conflict: bool
 
 
-Level = Literal["same", "pinyin", "alike", "contains", "similar", "branch", "different"]
-
-
 class CustomerJudge:
-    """Scores pairs of :class:`Profile` under one :class:`DedupeSettings`."""
+    """Scores pairs of :class:`Profile` under one :class:`DedupeSettings`.
+
+    The field comparisons return a level only; the words for a level are written by
+    :meth:`reason`, and only for pairs that are reported (most compared pairs are not).
+    """
 
     def __init__(self, settings: DedupeSettings) -> None:
         self.settings = settings
         self.weights = {**DEFAULT_WEIGHTS, **settings.weights}
         self.rules = [frozenset(rule) for rule in settings.rules]
         self.vetoes = frozenset(settings.vetoes)
+        self._weight = {
+            (field, level): self.weights.get(f"{prefix}.{level}", 0.0)
+            for field, prefix in _PREFIX.items()
+            for level in _LEVELS
+        }
 
-    # --- field comparisons: (level, reason) or None when a side has no value ---------------
+    # --- field comparisons: a level, or None when a side has no value ----------------------
 
     @staticmethod
-    def company(a: Profile, b: Profile) -> tuple[str, str]:
+    def company(a: Profile, b: Profile) -> str:
         ca, cb = a.company, b.company
         if ca.key == cb.key:
-            return "same", f"same company {ca.key.replace('#', ' ')}"
+            return "same"
         if ca.root and (ca.root == cb.root or ca.pinyin == cb.pinyin):
-            if ca.branch != cb.branch:
-                return "branch", (
-                    f"different branches of {ca.root}: {a.company_name} / {b.company_name}"
-                )
-            return "pinyin", f"company names agree in pinyin ({a.company_name} / {b.company_name})"
-        if ca.branch != cb.branch and ca.branch and cb.branch:
-            similar_root = ratio(ca.root, cb.root) >= 85
-            if similar_root:
-                return "branch", f"different branches: {a.company_name} / {b.company_name}"
-        han = ratio(ca.root, cb.root)
-        latin = ratio(ca.pinyin, cb.pinyin) if ca.pinyin and cb.pinyin else 0.0
-        both_han = ca.root != ca.pinyin and cb.root != cb.pinyin
-        # Two Han names are judged on their characters; pinyin only bridges a Han name and a
-        # romanized one (新城 and 星辰 are close in pinyin, far apart in characters).
-        similarity = han if both_han else max(han, latin)
+            return "branch" if ca.branch != cb.branch else "pinyin"
+        if ca.branch and cb.branch and ca.branch != cb.branch and ratio(ca.root, cb.root) >= 85:
+            return "branch"
+        similarity = _company_similarity(ca, cb)
         if similarity >= 90:
-            return "alike", f"company names {similarity:.0f}% alike"
+            return "alike"
         shorter, longer = sorted((ca.root, cb.root), key=len)
         if len(shorter) >= 2 and shorter in longer and len(shorter) * 2 >= len(longer):
-            return "contains", f"company name {shorter} within {longer}"
+            return "contains"
         if similarity >= 75:
-            return "similar", f"company names {similarity:.0f}% alike"
-        return "different", f"different company ({a.company_name} / {b.company_name})"
+            return "similar"
+        return "different"
 
     @staticmethod
-    def contact(a: Profile, b: Profile) -> tuple[str, str]:
+    def contact(a: Profile, b: Profile) -> str:
         pa, pb = a.person, b.person
         if pa.partial or pb.partial:
-            if pa.surnames & pb.surnames:
-                return "surname", f"contact surname agrees ({a.contact_name} / {b.contact_name})"
-            return "different", f"different contact ({a.contact_name} / {b.contact_name})"
+            return "surname" if pa.surnames & pb.surnames else "different"
         if pa.key == pb.key:
-            return "same", f"same contact {pa.key}"
+            return "same"
         if pa.pinyin and (
             pa.pinyin == pb.pinyin or pa.pinyin == pb.alt_pinyin or pa.alt_pinyin == pb.pinyin
         ):
-            return "pinyin", f"contact names agree in pinyin ({a.contact_name} / {b.contact_name})"
-        han_a = pa.key != pa.pinyin
-        han_b = pb.key != pb.pinyin
-        if han_a and han_b:
-            if (
-                len(pa.key) == len(pb.key) >= 3
-                and pa.surname == pb.surname
-                and Levenshtein.distance(pa.key, pb.key) == 1
-            ):
-                return "alike", f"contact names differ in one character ({pa.key} / {pb.key})"
-        elif ratio(pa.pinyin, pb.pinyin) >= 90 or ratio(pa.alt_pinyin, pb.pinyin) >= 90:
-            return "alike", f"contact names alike ({a.contact_name} / {b.contact_name})"
-        return "different", f"different contact ({a.contact_name} / {b.contact_name})"
+            return "pinyin"
+        if pa.fuzzy & pb.fuzzy:
+            return "alike"
+        # Two Han names that differ in a character that does not even sound alike are two
+        # people (李梅秀 / 李梅峰): input methods make homophone slips, caught above. Only a
+        # romanized name gets a spelling tolerance.
+        han_a, han_b = pa.key != pa.pinyin, pb.key != pb.pinyin
+        if not (han_a and han_b) and (
+            ratio(pa.pinyin, pb.pinyin) >= 90 or ratio(pa.alt_pinyin, pb.pinyin) >= 90
+        ):
+            return "alike"
+        return "different"
 
     @staticmethod
-    def phone(a: Profile, b: Profile) -> tuple[str, str] | None:
+    def phone(a: Profile, b: Profile) -> str | None:
         if not a.phones or not b.phones:
             return None
-        shared = a.phones & b.phones
-        if shared:
-            return "same", f"same phone {min(shared)}"
-        for x in a.phones:
-            for y in b.phones:
-                if len(x) == len(y) and Levenshtein.distance(x, y) == 1:
-                    return "near", f"phones differ in one digit ({x} / {y})"
-        return "different", "different phone"
+        if not a.phones.isdisjoint(b.phones):
+            return "same"
+        if _near_phones(a, b):
+            return "near"
+        return "different"
 
     @staticmethod
-    def email(a: Profile, b: Profile) -> tuple[str, str] | None:
+    def email(a: Profile, b: Profile) -> str | None:
         if not a.email or not b.email:
             return None
         if a.email == b.email:
-            return "same", f"same e-mail {a.email}"
+            return "same"
         if a.email.split("@")[0] == b.email.split("@")[0]:
-            return "local", "same e-mail name at another domain"
-        return "different", "different e-mail"
+            return "local"
+        return "different"
 
     @staticmethod
-    def address(a: Profile, b: Profile) -> tuple[str, str] | None:
+    def address(a: Profile, b: Profile) -> str | None:
         x, y = a.address, b.address
         if x is None or y is None:
             return None
         if x.city and y.city and x.city != y.city:
-            return "different", f"different city ({x.city} / {y.city})"
+            return "different"
         if x.district and y.district:
             if x.district != y.district:
-                return "different", f"different district ({x.district} / {y.district})"
+                return "different"
             if x.street and y.street and ratio(x.street, y.street) >= 85:
-                return "same", f"same address ({x.district} {x.street})"
-            return "district", f"same district {x.district}"
+                return "same"
+            return "district"
         if (
             x.street
             and y.street
@@ -289,88 +280,142 @@ class CustomerJudge:
                 or y.street.endswith(x.street)
             )
         ):
-            return "same", "same street address"
+            return "same"
         return None
 
     @staticmethod
-    def industry(a: Profile, b: Profile) -> tuple[str, str] | None:
+    def industry(a: Profile, b: Profile) -> str | None:
         if not a.industry or not b.industry:
             return None
-        if a.industry == b.industry:
-            return "same", f"same industry {a.industry}"
-        return "different", "different industry"
+        return "same" if a.industry == b.industry else "different"
 
     @staticmethod
-    def customer_id(a: Profile, b: Profile) -> tuple[str, str] | None:
+    def customer_id(a: Profile, b: Profile) -> str | None:
         if not a.customer_id or not b.customer_id:
             return None
-        if a.customer_id == b.customer_id:
-            return "same", f"same 客户编号 {a.customer_id}"
-        return "different", "different 客户编号"
+        return "same" if a.customer_id == b.customer_id else "different"
+
+    # --- words -----------------------------------------------------------------------------
+
+    @staticmethod
+    def reason(field: str, level: str, a: Profile, b: Profile) -> str:
+        """The human-readable reason for one field comparison of a reported pair."""
+        names = f"({a.company_name} / {b.company_name})"
+        people = f"({a.contact_name} / {b.contact_name})"
+        if field == "company_name":
+            if level == "same":
+                return f"same company {a.company.key.replace('#', ' ')}"
+            if level == "pinyin":
+                return f"company names agree in pinyin {names}"
+            if level == "branch":
+                return f"different branches of one group {names}"
+            if level == "contains":
+                return f"one company name within the other {names}"
+            if level in ("alike", "similar"):
+                similarity = _company_similarity(a.company, b.company)
+                return f"company names {similarity:.0f}% alike {names}"
+            return f"different company {names}"
+        if field == "contact_name":
+            return {
+                "same": f"same contact {a.person.key}",
+                "pinyin": f"contact names agree in pinyin {people}",
+                "alike": f"contact names alike {people}",
+                "surname": f"contact surname agrees {people}",
+            }.get(level, f"different contact {people}")
+        if field == "phone":
+            if level == "same":
+                return f"same phone {min(a.phones & b.phones)}"
+            return "phones differ in one digit" if level == "near" else "different phone"
+        if field == "email":
+            return {
+                "same": f"same e-mail {a.email}",
+                "local": "same e-mail name at another domain",
+            }.get(level, "different e-mail")
+        if field == "address":
+            x, y = a.address, b.address
+            assert x is not None and y is not None
+            if level == "same":
+                return f"same address {x.district} {x.street}".replace("  ", " ")
+            if level == "district":
+                return f"same district {x.district}"
+            return f"different address ({x.city}{x.district} / {y.city}{y.district})"
+        if field == "industry":
+            return f"same industry {a.industry}" if level == "same" else "different industry"
+        if field == "customer_id":
+            return f"same 客户编号 {a.customer_id}" if level == "same" else "different 客户编号"
+        return f"{field}: {level}"
 
     # --- the judgement ---------------------------------------------------------------------
 
-    def judge(self, a: Profile, b: Profile) -> Verdict:
-        weights = self.weights
-        settings = self.settings
-        bits = weights["prior"]
-        positive: list[str] = []
-        negative: list[str] = []
-        same: set[str] = set()
-        veto: str | None = None
+    def _swapped(self, a: Profile, b: Profile) -> tuple[str, str] | None:
+        # One of the two rows may have its company and contact columns the wrong way round
+        # without either value giving it away (鹏衡家具 reads like neither, "Su Sijian" is not
+        # recognised as a name). Try each row turned round against the other as it is.
+        for turned, other in ((_turn(a), b), (a, _turn(b))):
+            company_level = self.company(turned, other)
+            contact_level = self.contact(turned, other)
+            if company_level in _CLOSE and contact_level in (*_CLOSE, "surname"):
+                return company_level, contact_level
+        return None
 
-        company_level, company_reason = self.company(a, b)
-        contact_level, contact_reason = self.contact(a, b)
-        outcomes: list[tuple[str, tuple[str, str] | None]] = [
-            ("company_name", (company_level, company_reason)),
-            ("contact_name", (contact_level, contact_reason)),
-            ("phone", self.phone(a, b)),
-            ("email", self.email(a, b)),
-            ("address", self.address(a, b)),
-            ("industry", self.industry(a, b)),
-            ("customer_id", self.customer_id(a, b)),
+    def judge(self, a: Profile, b: Profile) -> Verdict:
+        settings = self.settings
+        weight = self._weight
+        company_level = self.company(a, b)
+        contact_level = self.contact(a, b)
+        swapped = False
+        if company_level == "different" and contact_level == "different":
+            turned = self._swapped(a, b)
+            if turned is not None:
+                company_level, contact_level = turned
+                swapped = True
+        levels: list[tuple[str, str]] = [
+            ("company_name", company_level),
+            ("contact_name", contact_level),
         ]
-        for field, outcome in outcomes:
-            if outcome is None:
-                continue
-            level, reason = outcome
-            weight = weights.get(f"{_PREFIX[field]}.{level}", 0.0)
-            bits += weight
-            (positive if weight > 0 else negative).append(reason)
-            if level in ("same", "pinyin"):
+        for field, compare in self._optional:
+            level = compare(a, b)
+            if level is not None:
+                levels.append((field, level))
+        bits = self.weights["prior"]
+        same: set[str] = set()
+        for field, level in levels:
+            bits += weight[(field, level)]
+            if level == "same" or level == "pinyin":
                 same.add(field)
 
-        if "different_contact" in self.vetoes and contact_level == "different":
+        veto: str | None = None
+        vetoes = self.vetoes
+        if contact_level == "different" and "different_contact" in vetoes:
             veto = "different contact person"
-        elif "different_company" in self.vetoes and company_level == "different":
+        elif company_level == "different" and "different_company" in vetoes:
             veto = "different company"
-        elif "different_branch" in self.vetoes and company_level == "branch":
+        elif company_level == "branch" and "different_branch" in vetoes:
             veto = "different branch"
         elif (
-            "different_region" in self.vetoes
+            "different_region" in vetoes
             and a.company.region
             and b.company.region
             and a.company.region != b.company.region
         ):
-            veto = f"company names name different cities ({a.company_name} / {b.company_name})"
+            veto = "the company names name different cities"
 
         probability = 1.0 / (1.0 + 2.0 ** (-bits))
         score = probability
         rule = next((r for r in self.rules if r <= same), None)
-        auto = probability >= settings.auto_merge_threshold or rule is not None
-        reasons = positive + negative
-        if rule is not None:
-            reasons.insert(0, "rule: same " + "+".join(_RULE_LABEL[f] for f in sorted(rule)))
+        auto = veto is None and (probability >= settings.auto_merge_threshold or rule is not None)
         if veto is not None:
-            auto = False
             score = min(score, _below(settings.auto_merge_threshold))
-            reasons.append(f"not merged automatically: {veto}")
         elif rule is not None:
             score = max(score, settings.auto_merge_threshold)
-        related = company_level in ("same", "pinyin", "branch") or bool(
-            same & {"phone", "email", "customer_id"}
-        )
-        if settings.review_related and related and score < settings.review_threshold:
+        if (
+            settings.review_related
+            and score < settings.review_threshold
+            and (
+                company_level in ("same", "pinyin", "branch")
+                or not same.isdisjoint(("phone", "email", "customer_id"))
+            )
+        ):
             score = settings.review_threshold
         decision: Decision | None
         if auto:
@@ -380,13 +425,81 @@ class CustomerJudge:
         else:
             decision = None
         conflict = veto is not None or probability < settings.chain_min_probability
+        reasons: tuple[str, ...] = ()
+        if decision is not None:
+            words = [self.reason(field, level, a, b) for field, level in levels]
+            positive = [w for (f, lv), w in zip(levels, words, strict=True) if weight[(f, lv)] > 0]
+            negative = [w for (f, lv), w in zip(levels, words, strict=True) if weight[(f, lv)] <= 0]
+            head: list[str] = []
+            if rule is not None:
+                head.append("rule: same " + "+".join(_RULE_LABEL[f] for f in _ordered(rule)))
+            if swapped:
+                head.append("company and contact columns swapped in one record")
+            tail = [f"not merged automatically: {veto}"] if veto else []
+            reasons = (*head, *positive, *negative, *tail)
         return Verdict(
             probability=probability,
             score=round(score, 4),
             decision=decision,
-            reasons=tuple(reasons),
+            reasons=reasons,
             conflict=conflict,
         )
+
+    @property
+    def _optional(self) -> tuple[tuple[str, Callable[[Profile, Profile], str | None]], ...]:
+        return (
+            ("phone", self.phone),
+            ("email", self.email),
+            ("address", self.address),
+            ("industry", self.industry),
+            ("customer_id", self.customer_id),
+        )
+
+
+def _turn(p: Profile) -> Profile:
+    return replace(
+        p,
+        company_name=p.contact_name,
+        contact_name=p.company_name,
+        company=company_key(p.contact_name),
+        person=person_key(p.company_name),
+    )
+
+
+def _company_similarity(ca: CompanyKey, cb: CompanyKey) -> float:
+    han = ratio(ca.root, cb.root)
+    if ca.root != ca.pinyin and cb.root != cb.pinyin:
+        # Two Han names are judged on their characters; pinyin only bridges a Han name and a
+        # romanized one (新城 and 星辰 are close in pinyin, far apart in characters).
+        return han
+    latin = ratio(ca.pinyin, cb.pinyin) if ca.pinyin and cb.pinyin else 0.0
+    return max(han, latin)
+
+
+def _near_phones(a: Profile, b: Profile) -> bool:
+    return any(
+        len(x) == len(y) and Levenshtein.distance(x, y) == 1 for x in a.phones for y in b.phones
+    )
+
+
+def _ordered(rule: frozenset[str]) -> list[str]:
+    return [field for field in _RULE_LABEL if field in rule]
+
+
+_LEVELS = (
+    "same",
+    "pinyin",
+    "alike",
+    "contains",
+    "similar",
+    "branch",
+    "surname",
+    "near",
+    "local",
+    "district",
+    "different",
+)
+_CLOSE = ("same", "pinyin", "alike")
 
 
 def _below(threshold: float) -> float:
