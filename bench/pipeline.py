@@ -39,7 +39,12 @@ TARGET_MEMORY_MB = 1024
 # -- vocabulary ---------------------------------------------------------------------------------
 
 CITIES = {
-    "北京": ("北京市", "北京市", ("海淀区", "朝阳区", "东城区", "西城区", "丰台区", "昌平区"), "010"),
+    "北京": (
+        "北京市",
+        "北京市",
+        ("海淀区", "朝阳区", "东城区", "西城区", "丰台区", "昌平区"),
+        "010",
+    ),
     "上海": ("上海市", "上海市", ("浦东新区", "徐汇区", "静安区", "闵行区", "长宁区"), "021"),
     "广州": ("广东省", "广州市", ("天河区", "越秀区", "海珠区", "番禺区", "白云区"), "020"),
     "深圳": ("广东省", "深圳市", ("南山区", "福田区", "罗湖区", "宝安区", "龙岗区"), "0755"),
@@ -68,16 +73,84 @@ TRADES = ("科技", "信息技术", "软件", "贸易", "电子", "机械", "医
           "食品", "化工", "新能源", "餐饮管理", "教育咨询")  # fmt: skip
 SUFFIXES = ("有限公司", "有限责任公司", "股份有限公司", "公司", "集团有限公司", "", " Co., Ltd.")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = ("伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "华", "平")
+GIVEN = (
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "华",
+    "平",
+)
 HONORIFICS = ("经理", "总", "女士", "先生", "主任", "总监", "工")
-TITLES = ("采购总监", "采购经理", "总经理", "IT主管", "行政主管", "财务经理", "技术总监", "CEO", "副总裁", "项目经理", "")
+TITLES = (
+    "采购总监",
+    "采购经理",
+    "总经理",
+    "IT主管",
+    "行政主管",
+    "财务经理",
+    "技术总监",
+    "CEO",
+    "副总裁",
+    "项目经理",
+    "",
+)
 INDUSTRIES = ("软件和信息技术服务业", "制造业", "生产制造", "软件开发", "IT", "互联网", "电商", "批发和零售业",
               "金融", "教育", "医疗", "建筑业", "C", "I65", "汽车制造", "物流", "房地产", "餐饮", "新能源",
               "农林牧渔业", "化工", "咨询", "传媒")  # fmt: skip
-LEVELS = ("重点客户", "普通客户", "潜在客户", "A", "B", "C", "A类", "B类", "VIP", "重点", "普通", "潜在", "意向客户")
-SOURCES = ("行业展会2024", "展会", "转介绍", "线上推广", "电话营销", "官网咨询", "老客户", "2023秋季展会", "百度推广", "朋友介绍")
+LEVELS = (
+    "重点客户",
+    "普通客户",
+    "潜在客户",
+    "A",
+    "B",
+    "C",
+    "A类",
+    "B类",
+    "VIP",
+    "重点",
+    "普通",
+    "潜在",
+    "意向客户",
+)
+SOURCES = (
+    "行业展会2024",
+    "展会",
+    "转介绍",
+    "线上推广",
+    "电话营销",
+    "官网咨询",
+    "老客户",
+    "2023秋季展会",
+    "百度推广",
+    "朋友介绍",
+)
 STATUSES = ("合作中", "未合作", "暂停合作", "终止合作", "暂停", "进行中", "已终止")
-FOLLOW_STATUSES = ("待跟进", "初步接触", "意向", "方案报价", "商务谈判", "已成交", "有意向", "跟进中", "报价")
+FOLLOW_STATUSES = (
+    "待跟进",
+    "初步接触",
+    "意向",
+    "方案报价",
+    "商务谈判",
+    "已成交",
+    "有意向",
+    "跟进中",
+    "报价",
+)
 METHODS = ("电话", "拜访", "邮件", "会议", "电话沟通", "上门拜访", "视频会议", "Email", "微信")
 DEMANDS = ("采购设备", "软件系统", "技术服务", "咨询培训", "售后服务", "其他", "设备采购", "软件")
 OWNERS = ("张三", "李四", "王五", "赵六", "钱七", "孙八", "周九", "吴十", "郑一", "冯二")
@@ -86,22 +159,68 @@ CONTENTS = ("确认产品交付周期", "介绍新版方案,客户反馈积极",
             "客户对价格有顾虑,需要申请折扣", "已完成技术交流,等待客户内部评审", "客户要求提供案例资料",
             "跟进合同条款,法务审核中", "售后问题已解决,客户满意", "电话未接通,稍后再联系")  # fmt: skip
 TASKS = ("跟进合同签订", "上门演示", "发送报价", "技术交流", "回访满意度", "催款", "续约沟通", "")
-FEEDBACK = ("希望缩短交付周期", "价格偏高", "功能满足需求", "需要定制开发", "服务响应及时", "", "暂无")
-PROJECTS = ("企业CRM系统采购", "ERP升级", "数据中心建设", "办公设备采购", "年度维保服务", "培训服务", "")
+FEEDBACK = (
+    "希望缩短交付周期",
+    "价格偏高",
+    "功能满足需求",
+    "需要定制开发",
+    "服务响应及时",
+    "",
+    "暂无",
+)
+PROJECTS = (
+    "企业CRM系统采购",
+    "ERP升级",
+    "数据中心建设",
+    "办公设备采购",
+    "年度维保服务",
+    "培训服务",
+    "",
+)
 BUDGETS = ("10-50万", "50-100万", "100万以上", "10万以下", "待定", "约30万")
 PURCHASE = ("2024年Q3", "2024-06", "2025年上半年", "年底", "2024年Q4", "")
 NEEDS = ("提升客户管理效率", "降低采购成本", "数据安全合规", "提高生产效率", "系统集成", "")
-TAGS = ("高意向", "季度回访", "需跟进售后", "VIP", "老客户", "价格敏感", "重点维护客户", "高潜力客户")
-REMARKS = ("偏好下午沟通", "", "周末不接电话", "需开增值税专用发票", "联系人即将离职,注意交接", "", "")
+TAGS = (
+    "高意向",
+    "季度回访",
+    "需跟进售后",
+    "VIP",
+    "老客户",
+    "价格敏感",
+    "重点维护客户",
+    "高潜力客户",
+)
+REMARKS = (
+    "偏好下午沟通",
+    "",
+    "周末不接电话",
+    "需开增值税专用发票",
+    "联系人即将离职,注意交接",
+    "",
+    "",
+)
 MOBILE_PREFIXES = ("138", "139", "136", "137", "135", "150", "151", "152", "158", "159", "186", "187", "188", "177", "199", "189", "133", "153", "180", "181")  # fmt: skip
-EMAIL_DOMAINS = ("example.com", "qq.com", "163.com", "126.com", "company.cn", "sina.com", "Example.COM")
+EMAIL_DOMAINS = (
+    "example.com",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "company.cn",
+    "sina.com",
+    "Example.COM",
+)
 TIMES = ("09:30", "10:15", "14:30", "16:45", "11:00", "15:20", "08:05", "17:30")
 
 # Header variants (labels, synonyms, English) per field, as different teams name their columns.
-HEADERS: dict[str, tuple[str, ...]] = {spec.name: (spec.label, *spec.synonyms[:2], spec.english) for spec in FIELDS}
+HEADERS: dict[str, tuple[str, ...]] = {
+    spec.name: (spec.label, *spec.synonyms[:2], spec.english) for spec in FIELDS
+}
 #: The "map" stage: header -> canonical field, built once per table.
 HEADER_TO_FIELD: dict[str, str] = {
-    header: name for name, headers in HEADERS.items() for header in headers if field_for_header(header) == name
+    header: name
+    for name, headers in HEADERS.items()
+    for header in headers
+    if field_for_header(header) == name
 }
 
 FULLWIDTH = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
@@ -264,7 +383,9 @@ def make_row(rng: random.Random, index: int) -> dict[str, Any]:
         customer_id = "见备注"  # garbage: quarantined
     else:
         customer_id = ""
-    updated = datetime.combine(last, datetime.min.time()) + timedelta(minutes=rng.randrange(600, 1100))
+    updated = datetime.combine(last, datetime.min.time()) + timedelta(
+        minutes=rng.randrange(600, 1100)
+    )
     up_roll = rng.random()
     updated_cell: Any = (
         f"{updated:%Y-%m-%d %H:%M}"
@@ -347,9 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     rows = generate(args.records, args.seed)
     generated_in = time.perf_counter() - started
-    options = PipelineOptions(
-        quality=QualitySettings(), tagging=RULES, today=date(2025, 6, 1)
-    )
+    options = PipelineOptions(quality=QualitySettings(), tagging=RULES, today=date(2025, 6, 1))
     memory_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     gc.collect()
@@ -368,7 +487,9 @@ def main(argv: list[str] | None = None) -> int:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     rate = counts.rows / elapsed
-    print(f"records:        {counts.rows:,} (seed {args.seed}, generated in {generated_in:.1f} s, not timed)")
+    print(
+        f"records:        {counts.rows:,} (seed {args.seed}, generated in {generated_in:.1f} s, not timed)"
+    )
     print(f"time:           {elapsed:.2f} s for map+normalize+validate+protect+tag")
     print(f"throughput:     {rate:,.0f} records/s (target {TARGET_PER_SECOND:,}/s) "
           f"{'OK' if rate >= TARGET_PER_SECOND else 'BELOW TARGET'}")  # fmt: skip

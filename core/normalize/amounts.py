@@ -69,6 +69,8 @@ def _from_number(value: int | float | Decimal) -> Normalized[Decimal]:
         if value != value or value in (float("inf"), float("-inf")):
             return fail(REASON_FORMAT)
         amount = Decimal(repr(value))
+        if abs(amount) > MAX_AMOUNT:
+            return fail(REASON_NEGATIVE if amount < 0 else REASON_TOO_LARGE)
         rounded = amount.quantize(FEN, rounding=ROUND_HALF_EVEN)
         if abs(amount - rounded) < Decimal("1e-6"):
             amount = rounded  # float noise from a spreadsheet, not real precision

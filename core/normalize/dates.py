@@ -286,8 +286,13 @@ def _read(value: Any, ambiguous: Ambiguity) -> _Parsed | Normalized[Any] | None:
         return _Parsed(value, None, None)
     if isinstance(value, bool):
         return fail(REASON_FORMAT)
+    if isinstance(value, Decimal) and not value.is_finite():
+        return fail(REASON_FORMAT)
     if isinstance(value, int | float | Decimal):
-        return _from_number(float(value))
+        try:
+            return _from_number(float(value))
+        except OverflowError:  # an int too large for a float
+            return fail(REASON_FORMAT)
     text = cell_text(value)
     if text is None:
         return None

@@ -161,8 +161,10 @@ def _number_text(value: float | Decimal) -> str:
         if value.is_integer():
             return str(int(value))
         return repr(value)
+    if not value.is_finite():
+        return str(value)
     if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1))) if value.is_finite() else str(value)
+        return format(value.quantize(Decimal(1)) if abs(value.adjusted()) < 28 else value, "f")
     return format(value, "f")
 
 

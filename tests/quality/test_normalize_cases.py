@@ -7,7 +7,7 @@ cases.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -174,7 +174,7 @@ DATES: list[tuple[Any, Any]] = [
     (20240510, D),
     (D, D),
     (datetime(2024, 5, 10, 9, 0), D),
-    (datetime(2024, 5, 9, 20, 0, tzinfo=timezone.utc), D),
+    (datetime(2024, 5, 9, 20, 0, tzinfo=UTC), D),
     ("5/10/2024", Fail("歧义")),
     ("2024-02-30", Fail("不存在")),
     ("2024-13-01", Fail("不存在")),
@@ -219,7 +219,7 @@ DATETIMES: list[tuple[Any, Any]] = [
     (45422.604166666664, datetime(2024, 5, 10, 14, 30, tzinfo=SH)),
     (datetime(2024, 5, 10, 14, 30), datetime(2024, 5, 10, 14, 30, tzinfo=SH)),
     (
-        datetime(2024, 5, 10, 6, 30, tzinfo=timezone.utc),
+        datetime(2024, 5, 10, 6, 30, tzinfo=UTC),
         datetime(2024, 5, 10, 14, 30, tzinfo=SH),
     ),
     ("2024-05-10 14:60", Fail("时间不存在")),
