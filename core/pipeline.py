@@ -155,8 +155,7 @@ def build_customer(values: Mapping[str, Any], *, trusted: bool = True) -> Custom
     """
     if not trusted or not values.keys() <= _CUSTOMER_FIELDS:
         return Customer.model_validate(dict(values))
-    data = dict(_CUSTOMER_DEFAULTS)
-    data.update(values)
+    data = {**_CUSTOMER_DEFAULTS, **values}
     customer = Customer.__new__(Customer)
     _set(customer, "__dict__", data)
     _set(customer, "__pydantic_fields_set__", set(values))

@@ -50,7 +50,10 @@ class CompiledRule:
 
     def matches(self, values: Mapping[str, Any], today: date) -> bool:
         get = values.get
-        return all(check(get(key), today) for key, check in self.tests)
+        for key, check in self.tests:  # noqa: SIM110 - a plain loop is faster than all(genexpr)
+            if not check(get(key), today):
+                return False
+        return True
 
 
 def _resolve_field(key: str) -> str:
@@ -124,6 +127,18 @@ def _expected_keys(expected: Iterable[Any], table: EnumTable | None) -> frozense
     return frozenset(keys)
 
 
+def _member_check(keys: frozenset[str]) -> Check:
+    """``equals`` / ``in``: the value (or, for tags and phones, any element) is one of
+    ``keys``, compared by :func:`_text_key`."""
+
+    def member(v: Any, _t: date) -> bool:
+        if type(v) is str:
+            return _text_key(v) in keys
+        return not _is_empty(v) and any(_text_key(i) in keys for i in _items(v))
+
+    return member
+
+
 def _compile_condition(
     name: str, condition: TagCondition, table: EnumTable | None
 ) -> tuple[Check, ...]:
@@ -135,9 +150,7 @@ def _compile_condition(
         checks.append(lambda v, _t: _is_empty(v) == want_empty)
     if "equals" in given:
         keys = _expected_keys([condition.equals], table)
-        checks.append(
-            lambda v, _t: not _is_empty(v) and any(_text_key(i) in keys for i in _items(v))
-        )
+        checks.append(_member_check(keys))
     if "not_equals" in given:
         keys = _expected_keys([condition.not_equals], table)
         checks.append(
@@ -145,14 +158,16 @@ def _compile_condition(
         )
     if condition.in_ is not None:
         keys = _expected_keys(condition.in_, table)
-        checks.append(
-            lambda v, _t: not _is_empty(v) and any(_text_key(i) in keys for i in _items(v))
-        )
+        checks.append(_member_check(keys))
     if condition.contains is not None:
         needle = fold_key(condition.contains)
-        checks.append(
-            lambda v, _t: not _is_empty(v) and any(needle in _text_key(i) for i in _items(v))
-        )
+
+        def contains(v: Any, _t: date) -> bool:
+            if type(v) is str:
+                return needle in _text_key(v)
+            return not _is_empty(v) and any(needle in _text_key(i) for i in _items(v))
+
+        checks.append(contains)
     if condition.regex is not None:
         try:
             pattern = re.compile(condition.regex)

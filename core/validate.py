@@ -60,10 +60,6 @@ def date_bounds(quality: QualitySettings, today: date) -> tuple[int, int]:
     return quality.earliest_year, today.year + quality.future_years
 
 
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == ()
-
-
 def validate(
     values: Mapping[str, Any],
     problems: Iterable[FieldProblem] = (),
@@ -101,7 +97,8 @@ def validate(
         issues.append(Issue(table, row, problem.field, safe_excerpt(problem.raw), problem.reason))
 
     for name in required if required is not None else required_fields(quality):
-        if name not in failed and _empty(values.get(name)):
+        value = values.get(name)
+        if (value is None or value == "" or value == ()) and name not in failed:
             issues.append(Issue(table, row, name, "", REASON_REQUIRED))
 
     first, last = date_bounds(quality, today)

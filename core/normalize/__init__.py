@@ -77,9 +77,22 @@ Normalizer = Callable[[Any], Normalized[Any]]
 #: Puts a field's normalized value and the values derived from it into the output row.
 Spread = Callable[[str, Any, dict[str, Any]], None]
 
-#: Distinct text values remembered per field before the cache starts over; bounds memory
-#: on huge tables while keeping the hit rate on repeated dropdown values and dates.
-CACHE_LIMIT = 50_000
+#: Distinct text values remembered per field before its cache is reviewed: a field whose
+#: values rarely repeat stops being cached, one whose values repeat starts over (bounded
+#: memory on huge tables, high hit rates on dropdown values, owners and dates).
+CACHE_CHECK = 4096
+
+
+class _Cache(dict[str, "Normalized[Any]"]):
+    """Raw text -> result for one field, with the row count at which it (re)started, to
+    judge from how fast it fills whether caching pays."""
+
+    __slots__ = ("generation", "started")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = 0
+        self.generation = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +164,8 @@ class RowNormalizer:
             FieldType.TAGS: normalize_tags,
         }
         self.enum_tables: dict[str, EnumTable] = {}
-        self._fields: dict[str, tuple[Normalizer, Spread | None, dict[str, Normalized[Any]]]] = {}
+        self._fields: dict[str, tuple[Normalizer, Spread | None, _Cache | None]] = {}
+        self._rows = 0
         for spec in FIELDS:
             if spec.type is FieldType.ENUM:
                 table = build_enum_table(
@@ -170,7 +184,7 @@ class RowNormalizer:
                 if spec.type is FieldType.DATED_TEXT
                 else None
             )
-            self._fields[spec.name] = (normalizer, spread, {})
+            self._fields[spec.name] = (normalizer, spread, _Cache())
         unknown_alias_fields = set(quality.enum_aliases) - set(self.enum_tables)
         unknown_choice_fields = set(quality.enum_choices) - set(self.enum_tables)
         if unknown_alias_fields or unknown_choice_fields:
@@ -187,14 +201,14 @@ class RowNormalizer:
     def normalize_value(self, name: str, raw: Any) -> Normalized[Any]:
         """One field's raw value -> its normalized result (derived parts not spread)."""
         normalizer, _, cache = self._fields[name]
-        if type(raw) is not str:
+        if cache is None or type(raw) is not str:
             return normalizer(raw)
         result = cache.get(raw)
         if result is None:
             result = normalizer(raw)
-            if len(cache) >= CACHE_LIMIT:
-                cache.clear()
             cache[raw] = result
+            if len(cache) >= CACHE_CHECK:
+                self._review_cache(name, cache)
         return result
 
     def __call__(self, values: Mapping[str, Any]) -> NormalizedRow:
@@ -202,7 +216,7 @@ class RowNormalizer:
         problems: list[FieldProblem] = []
         unknown: list[str] = []
         fields = self._fields
-        limit = CACHE_LIMIT
+        self._rows += 1
         for name, raw in values.items():
             entry = fields.get(name)
             if entry is None:
@@ -211,13 +225,13 @@ class RowNormalizer:
             if raw is None or raw == "":
                 continue
             normalizer, spread, cache = entry
-            if type(raw) is str:
+            if cache is not None and type(raw) is str:
                 result = cache.get(raw)
                 if result is None:
                     result = normalizer(raw)
-                    if len(cache) >= limit:
-                        cache.clear()
                     cache[raw] = result
+                    if len(cache) >= CACHE_CHECK:
+                        self._review_cache(name, cache)
             else:
                 result = normalizer(raw)
             value, problem = result
@@ -229,3 +243,20 @@ class RowNormalizer:
                 else:
                     spread(name, value, out)
         return NormalizedRow(out, problems, unknown)
+
+    def _review_cache(self, name: str, cache: _Cache) -> None:
+        """A field's cache is full: keep caching if values repeat, else stop for this field.
+
+        Dropdowns, owners, dates and amounts repeat endlessly and are worth remembering;
+        phones, addresses and timestamps are nearly all distinct, and caching them would
+        only cost time and memory.
+        """
+        # Rows seen since the cache (re)started ~ lookups: fewer than two per entry means
+        # most lookups missed.
+        if self._rows - cache.started < CACHE_CHECK * 2:
+            normalizer, spread, _ = self._fields[name]
+            self._fields[name] = (normalizer, spread, None)
+            return
+        cache.clear()
+        cache.started = self._rows
+        cache.generation += 1

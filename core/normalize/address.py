@@ -294,7 +294,6 @@ def _only(entries: list[_Entry]) -> _Unit | None:
     return None
 
 
-@lru_cache(maxsize=4096)
 def split_address(text: str) -> tuple[str | None, str | None, str | None]:
     """(province, city, district) of a cleaned address; each ``None`` when not told.
 
@@ -376,8 +375,8 @@ def normalize_address(value: Any) -> Normalized[AddressParts]:
     >>> normalize_address("北京市海淀区中关村大街1号").value
     AddressParts(address='北京市海淀区中关村大街1号', province='北京市', city='北京市', district='海淀区')
     """
-    text = cell_text(value)
-    if text is None:
+    text = value if type(value) is str else cell_text(value)
+    if not text:
         return ok(None)
     cleaned = clean_line(text)
     if not cleaned:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
 from core.normalize.base import Normalized, fail, ok
@@ -80,7 +79,6 @@ def _from_number(value: int | float | Decimal) -> Normalized[Decimal]:
     return _finish(Decimal(value))
 
 
-@lru_cache(maxsize=16384)
 def _parse_text(text: str) -> Normalized[Decimal]:
     text = fold_all(text).strip()
     compact = "".join(text.split())

@@ -188,10 +188,10 @@ def _chinese_numerals(text: str) -> str:
     return _CN_NUMERAL_RUN.sub(_convert, text)
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=4096)
 def _parse_text(text: str, ambiguous: Ambiguity) -> _Parsed | Normalized[Any]:
     text = " ".join(fold_all(text).split())
-    if any(char in "零〇○一二三四五六七八九十两" for char in text):
+    if _CN_NUMERAL_RUN.search(text):
         text = _chinese_numerals(text)
     match = _YMD.fullmatch(text)
     if match is not None:
@@ -340,6 +340,11 @@ def normalize_date(
     >>> normalize_date(1715270400000).value  # Feishu: 2024-05-10 00:00 in Beijing
     datetime.date(2024, 5, 10)
     """
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:  # 2024-05-10, the form most cells already use
+            return ok(date.fromisoformat(value))
+        except ValueError:
+            pass
     parsed = _read(value, ambiguous)
     if parsed is None:
         return ok(None)
@@ -358,6 +363,17 @@ def normalize_datetime(
     >>> normalize_datetime("2024-05-1014:30").value
     datetime.datetime(2024, 5, 10, 14, 30, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
     """
+    if type(value) is str and len(value) >= 16 and value[4] == "-" and value[10] in " T":
+        # 2024-05-10 14:30 and ISO 8601 with a zone: the forms most cells already use.
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            zone_ = zone(tz) if isinstance(tz, str) else tz
+            if moment.tzinfo is None:
+                return ok(moment.replace(tzinfo=zone_))
+            return ok(moment.astimezone(zone_))
     parsed = _read(value, ambiguous)
     if parsed is None:
         return ok(None)
@@ -397,6 +413,16 @@ def normalize_dated_text(
     text = cell_text(value)
     if text is None:
         return ok(None)
+    if len(text) > 11 and text[4] == "-" and text[10] == ":" and text[:10].isascii():
+        # Already "YYYY-MM-DD:事项", the documented form: the common case.
+        try:
+            day_value = date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+        else:
+            rest = clean_line(text[11:])
+            if rest and rest[0] not in ":：,，;；、-— ":
+                return ok((f"{text[:10]}:{rest}", day_value))
     text = clean_line(text)
     if not text:
         return ok(None)

@@ -43,17 +43,29 @@ REASON_GARBAGE = "不是有效的客户编号:只能包含字母、数字和-,�
 REASON_NUMBER = "客户编号像是电话、证件或银行卡号码,请检查是否填错列"
 
 
-@lru_cache(maxsize=65536)
+_CANONICAL = re.compile(r"C-(\d{8})-([1-9]\d{0,5})")
+
+
+@lru_cache(maxsize=4096)
+def _real_day(yyyymmdd: str) -> bool:
+    try:
+        date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
+    except ValueError:
+        return False
+    return True
+
+
 def _parse(text: str) -> Normalized[str]:
+    canonical = _CANONICAL.fullmatch(text)
+    if canonical is not None:  # already in tablesync's form: the common case
+        return ok(text) if _real_day(canonical.group(1)) else fail(REASON_DATE)
     folded = "".join(fold_all(text).split()).upper()
     if not folded or is_placeholder(folded):
         return ok(None)
     generated = _GENERATED.fullmatch(folded.translate(_DASHES))
     if generated is not None:
         day = generated.group(1)
-        try:
-            date(int(day[:4]), int(day[4:6]), int(day[6:]))
-        except ValueError:
+        if not _real_day(day):
             return fail(REASON_DATE)
         return ok(f"C-{day}-{generated.group(2)}")
     if _LOOKS_GENERATED.match(folded.translate(_DASHES)):

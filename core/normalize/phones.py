@@ -23,7 +23,6 @@ numbers) stay a list, in order, without repeats.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -185,7 +184,6 @@ _FAST_MOBILE = re.compile(r"(?:\+?86[\s-]?)?(1\d\d)[\s.-]?(\d{4})[\s.-]?(\d{4})"
 _FAST_LANDLINE = re.compile(r"\(?(0\d{2,3})\)?[\s.-]?(\d{7,8})")
 
 
-@lru_cache(maxsize=65536)
 def _parse_text(text: str) -> Normalized[tuple[str, ...]]:
     match = _FAST_MOBILE.fullmatch(text)
     if match is not None:
@@ -238,8 +236,8 @@ def normalize_phone(value: Any) -> Normalized[tuple[str, ...]]:
             if result.value:
                 numbers.extend(result.value)
         return ok(tuple(dict.fromkeys(numbers))) if numbers else ok(None)
-    text = cell_text(value)
-    if text is None or is_placeholder(text):
+    text = value if type(value) is str else cell_text(value)
+    if not text or is_placeholder(text):
         return ok(None)
     return _parse_text(text)
 

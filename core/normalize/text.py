@@ -225,8 +225,8 @@ def normalize_text(value: Any) -> Normalized[str]:
     >>> normalize_text("  ＡＢＣ\u3000科技 ").value
     'ABC 科技'
     """
-    text = cell_text(value)
-    if text is None:
+    text = value if type(value) is str else cell_text(value)
+    if not text:
         return ok(None)
     return ok(clean_line(text) or None)
 
@@ -296,6 +296,9 @@ def normalize_email(value: Any) -> Normalized[str]:
     if text.lower().startswith("mailto:"):
         text = text[7:].strip()
     text = text.strip("<>\"'()[] ")
+    if len(text) <= 254 and _EMAIL.fullmatch(text) and ".." not in text:
+        local, _, domain = text.rpartition("@")
+        return ok(f"{local}@{domain.lower()}")
     parts = [part for part in _EMAIL_SPLIT.split(text) if part]
     if len(parts) > 1:
         return fail("一个单元格只能填写一个邮箱地址")
@@ -321,8 +324,10 @@ _LEGAL_SUFFIXES_CN = (
     "公司",
 )
 _KEEP_AFTER_STRIP = {"集团有限公司": "集团", "控股有限公司": "控股"}
+# English legal forms, only as separate words at the end ("Star Tech Co., Ltd."), so that
+# "Taco" keeps its "co".
 _LEGAL_SUFFIX_EN = re.compile(
-    r"(?:[\s,.]*(?:co\s*\.?\s*,?\s*ltd|company\s+limited|limited|ltd|incorporated|inc|"
+    r"(?:(?:^|[\s,.]+)(?:co\s*\.?\s*,?\s*ltd|company\s+limited|limited|ltd|incorporated|inc|"
     r"corporation|corp|llc|l\.l\.c|gmbh|plc|co|company)\.?)+\s*$"
 )
 _BRACKETED = re.compile(r"[(\[【{「『〔]([^()\[\]【】{}「」『』〔〕]*)[)\]】}」』〕]")

@@ -528,6 +528,7 @@ COMPANY_KEYS: list[tuple[str, str]] = [
     ("STAR TECH CO.,LTD", "startech"),
     ("ＡＢＣ科技有限公司", "abc科技"),
     ("有限公司", "有限公司"),
+    ("Taco Bell", "tacobell"),
 ]
 
 
