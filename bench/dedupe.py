@@ -518,7 +518,7 @@ def _cn_frame(records: Sequence[Any]) -> Any:
         company = company_key(customer.company_name)
         person = person_key(customer.contact_name)
         phones = [k for k in (phone_key(p) for p in customer.phone) if k]
-        profile = build_profile(record, 0, existing=False)
+        profile = build_profile(record)
         address = profile.address
         rows.append(
             {

@@ -136,10 +136,7 @@ def find_duplicates(
     """
     all_records = [*records, *existing]
     flags = [False] * len(records) + [True] * len(existing)
-    profiles = [
-        build_profile(record, index, existing=flag)
-        for index, (record, flag) in enumerate(zip(all_records, flags, strict=True))
-    ]
+    profiles = [build_profile(record) for record in all_records]
     judge = CustomerJudge(settings)
     return resolve(
         profiles,

@@ -459,15 +459,17 @@ def person_key(name: str) -> PersonKey:
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def looks_like_company(text: str) -> bool:
     """Whether a value reads like an organisation name (used to spot swapped columns)."""
     folded = squash(fold(text))
-    if any(marker in folded for marker in _COMPANY_MARKERS):
+    if _COMPANY_MARKER.search(folded):
         return True
     han = sum(1 for ch in folded if is_han(ch))
     return han >= 6
 
 
+@lru_cache(maxsize=1 << 16)
 def looks_like_person(text: str) -> bool:
     """Whether a value reads like a person's name: 2-4 Han characters or a title after one."""
     folded = squash(fold(text))
@@ -503,6 +505,7 @@ _COMPANY_MARKERS = (
     "inc",
     "corp",
 )
+_COMPANY_MARKER = re.compile("|".join(_COMPANY_MARKERS))
 
 
 # --- phones, e-mail, addresses -----------------------------------------------------------------

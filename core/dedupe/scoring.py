@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
@@ -80,9 +81,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
 class Profile:
     """The comparison view of one record, computed once per record."""
 
-    index: int
     key: str
-    existing: bool
     customer_id: str | None
     company_name: str
     contact_name: str
@@ -95,12 +94,16 @@ class Profile:
     swapped: bool
 
 
-def build_profile(record: DedupeRecord, index: int, *, existing: bool) -> Profile:
+@lru_cache(maxsize=1 << 16)
+def build_profile(record: DedupeRecord) -> Profile:
     """Compute the matching keys of one record.
 
     A row whose company and contact columns were filled the wrong way round (a person's name
     under 客户名称, a company under 联系人) is read the right way round here, so that it still
     meets its twin.
+
+    Cached on the record (records and customers are immutable): a long-running process that
+    compares new rows against the same stored customers run after run computes their keys once.
     """
     customer = record.customer
     company_name, contact_name = customer.company_name, customer.contact_name
@@ -114,9 +117,7 @@ def build_profile(record: DedupeRecord, index: int, *, existing: bool) -> Profil
         else None
     )
     return Profile(
-        index=index,
         key=record.key,
-        existing=existing,
         customer_id=customer.customer_id,
         company_name=company_name,
         contact_name=contact_name,
