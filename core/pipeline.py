@@ -180,6 +180,8 @@ class _Plan:
         self.rules: tuple[CompiledRule, ...] = compile_rules(
             options.tagging, self.normalize.enum_tables
         )
+        # The rules' tests inlined into the row loop: one call per test, none per rule.
+        self.rule_tests = tuple((rule.tag, rule.tests) for rule in self.rules)
         self.choices = {name: table.choices for name, table in self.normalize.enum_tables.items()}
         self.zone = ZoneInfo(options.timezone)
 
@@ -224,9 +226,16 @@ def process_row(row: SourceRow, options: PipelineOptions) -> RowOutcome:
     # tag: rule tags on top of the tags people entered
     added: tuple[str, ...] = ()
     if plan.rules:
-        manual = values.get("tags") or ()
-        new_tags = [rule.tag for rule in plan.rules if rule.matches(values, today)]
+        get = values.get
+        new_tags = []
+        for tag, tests in plan.rule_tests:
+            for key, check in tests:
+                if not check(get(key), today):
+                    break
+            else:
+                new_tags.append(tag)
         if new_tags:
+            manual = get("tags") or ()
             added = tuple(tag for tag in dict.fromkeys(new_tags) if tag not in manual)
             values["tags"] = tuple(sorted({*manual, *new_tags}))
 

@@ -319,11 +319,24 @@ def redact(value: Any) -> str:
     return mask_sensitive(text).text if text else text
 
 
+_LONG_RUN = re.compile(r"(?<![0-9])[0-9]{15,}(?![0-9])")
+
+
 def safe_excerpt(value: Any) -> str:
-    """What issues quote: a short excerpt, with sensitive numbers masked."""
+    """What issues quote: a short excerpt, with sensitive numbers masked.
+
+    Messages are stricter than stored text: any run of 15 or more digits is masked too, even
+    without a valid checksum, because an ID number that went through a spreadsheet's float
+    (110105194912310016) has lost its check digit but not its meaning.
+    """
     if isinstance(value, list | tuple | set | frozenset):
         value = ", ".join(str(item) for item in value)
-    return excerpt(redact(value))
+    elif isinstance(value, float) and value.is_integer() and abs(value) < 1e20:
+        value = int(value)
+    text = redact(value)
+    if _LONG_RUN.search(text):
+        text = _LONG_RUN.sub(lambda m: _keep_ends(m.group(), 3, 4), text)
+    return excerpt(text)
 
 
 # -- the stage ---------------------------------------------------------------------------------

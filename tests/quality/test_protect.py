@@ -139,6 +139,13 @@ def test_stage_quarantine_policy_is_an_error() -> None:
     assert_no_leak(result.issues, result.values)
 
 
+def test_safe_excerpt_masks_long_digit_runs_even_without_checksum() -> None:
+    # An ID number that went through a float in a spreadsheet lost its check digit.
+    assert safe_excerpt(110105194912310016.0) == "110***********0016"
+    assert safe_excerpt("123456789012345678") == "123***********5678"
+    assert safe_excerpt("13812345678") == "13812345678"
+
+
 def test_safe_excerpt_masks_before_cutting() -> None:
     assert safe_excerpt(f"x{ID_18}") == "x110***********002X"
     long = "备注" * 30 + ID_18
