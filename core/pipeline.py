@@ -63,7 +63,7 @@ class RowOutcome:
     source: SourceRow
     customer: Customer | None  # None when the row is quarantined
     issues: list[Issue]  # Severity.ERROR => quarantined; WARNING => kept
-    masked: int = 0  # values whose sensitive numbers were masked
+    masked: int = 0  # values in which sensitive numbers were found (and masked)
     added_tags: tuple[str, ...] = ()  # tags the rules added (not those people entered)
 
     @property
@@ -197,6 +197,16 @@ def process_row(row: SourceRow, options: PipelineOptions) -> RowOutcome:
     bad regexes.
     """
     plan = options._plan()
+    try:
+        return _process(row, plan)
+    except Exception as exc:  # pragma: no cover - a safety net for bugs, not a code path
+        # One unreadable row must not stop a nightly run: quarantine it and say so. The
+        # message names the error type only, never the row's values.
+        reason = f"此行无法处理(程序内部错误 {type(exc).__name__}),已隔离,请联系管理员"
+        return RowOutcome(row, None, [Issue(row.table, row.row, "", "", reason)])
+
+
+def _process(row: SourceRow, plan: _Plan) -> RowOutcome:
     table, row_id = row.table, row.row
     normalized = plan.normalize(row.values)
     values = normalized.values
@@ -221,7 +231,7 @@ def process_row(row: SourceRow, options: PipelineOptions) -> RowOutcome:
     masked = guarded.masked
 
     if any(issue.severity is Severity.ERROR for issue in issues):
-        return RowOutcome(row, None, issues, masked if plan.quality.sensitive == "mask" else 0)
+        return RowOutcome(row, None, issues, masked)
 
     # tag: rule tags on top of the tags people entered
     added: tuple[str, ...] = ()

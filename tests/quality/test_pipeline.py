@@ -269,3 +269,29 @@ def test_row_outcome_contract() -> None:
     warn = process_row(SourceRow("t", "2", {**SEED_ROW, "wechat": "x"}), options())
     assert not warn.quarantined
     assert [i.severity for i in warn.issues] == [Severity.WARNING]
+
+
+def test_an_unexpected_error_quarantines_the_row_without_quoting_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opts = options()
+    plan = opts._plan()
+
+    def broken(values: Any) -> Any:
+        raise RuntimeError("11010519491231002X")
+
+    monkeypatch.setattr(plan, "normalize", broken)
+    outcome = process_row(SourceRow("t", "9", SEED_ROW), opts)
+    assert outcome.quarantined
+    [issue] = outcome.issues
+    assert "RuntimeError" in issue.reason
+    assert "11010519491231002X" not in repr(outcome.issues)
+
+
+def test_quarantine_policy_still_counts_sensitive_values() -> None:
+    opts = options(quality=QualitySettings(sensitive="quarantine"))
+    counts = PipelineCounts()
+    counts.add(
+        process_row(SourceRow("t", "2", {**SEED_ROW, "remarks": "身份证11010519491231002X"}), opts)
+    )
+    assert (counts.quarantined, counts.masked_sensitive) == (1, 1)
