@@ -524,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
           f"target < {TARGET_MEMORY_MB:,} MB) {'OK' if peak_mb < TARGET_MEMORY_MB else 'OVER'}")  # fmt: skip
     print(
         f"machine speed:  {calibrate():.0f} ns per loop step of a reference Python loop "
-        "(a 2020s laptop: about 25 ns)"
+        "(recent laptops: roughly 20-30 ns)"
     )
     print(f"clean:          {counts.clean:,}  quarantined: {counts.quarantined:,}  "
           f"masked: {counts.masked_sensitive:,}  tagged: {counts.tagged:,}")  # fmt: skip
