@@ -176,10 +176,14 @@ def import_(
                 blank_rows=source.blank_rows,
                 progress=tick,
             )
+    columns = {issue.field: source.plan.column_of(issue.field) for issue in report.issues}
     if as_json:
-        emit_json(report.as_dict())
+        document = report.as_dict()
+        for issue in document["issues"]:
+            issue["column"] = columns.get(issue["field"])
+        emit_json(document)
     else:
-        _print_import(report)
+        _print_import(report, columns)
     raise typer.Exit(EXIT_ATTENTION if report.needs_attention else EXIT_OK)
 
 
@@ -456,7 +460,7 @@ def _progress(total: int, label: str, *, quiet: bool) -> Iterator[Callable[[int]
         yield lambda n: bar.advance(task, n)
 
 
-def _print_import(report: Any) -> None:
+def _print_import(report: Any, columns: dict[str, str | None]) -> None:
     out.print(
         f"[bold]{report.table}[/]: {report.rows} rows -> {report.created} created, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.merged} merged as duplicates, "
@@ -472,14 +476,14 @@ def _print_import(report: Any) -> None:
         )
     problems = list(report.issues)
     if problems:
-        table = Table("row", "field", "value", "problem", "action", title="problems")
+        table = Table("row", "column", "value", "problem", "action", title="problems")
         for issue in problems:
             from core.fields import FIELD_BY_NAME
 
             spec = FIELD_BY_NAME.get(issue.field)
             table.add_row(
                 issue.row,
-                spec.label if spec else issue.field,
+                columns.get(issue.field) or (spec.label if spec else issue.field),
                 issue.value,
                 issue.reason,
                 "quarantined" if issue.severity.value == "error" else "kept",

@@ -255,8 +255,7 @@ def _store_clean_rows(
                     row=source.row,
                     field="customer_id",
                     value=customer.customer_id,
-                    reason=f"客户编号 is also used by row {incoming[claimed[customer.customer_id]][0].row} "
-                    "for a different customer; fix one of the two rows",
+                    reason=f"客户编号与第{incoming[claimed[customer.customer_id]][0].row}行相同,但两行不是同一客户;请修改其中一行的客户编号",
                 )
             )
             report.quarantined += 1

@@ -31,6 +31,13 @@ class HeaderPlan:
     unowned: tuple[str, ...] = ()
     column_by_field: Mapping[str, int] = field(default_factory=dict)
 
+    def column_of(self, name: str) -> str | None:
+        """How the table shows canonical field ``name``: its header and column letter, ``联系电话 (D)``."""
+        index = self.column_by_field.get(name)
+        if index is None:
+            return None
+        return f"{self.headers[index]} ({column_letter(index)})"
+
     def map_row(self, cells: Sequence[Any]) -> dict[str, Any]:
         """Canonical field -> raw cell value for one row (cells past the row's end are None)."""
         size = len(cells)
@@ -46,13 +53,12 @@ class HeaderProblem(TargetError):
 
 def _display(header: str, index: int) -> str:
     return (
-        f"column {_column_letter(index)} {header!r}"
-        if header
-        else f"column {_column_letter(index)}"
+        f"column {column_letter(index)} {header!r}" if header else f"column {column_letter(index)}"
     )
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
+    """Spreadsheet column letters of a 0-based index: 0 -> A, 26 -> AA."""
     letters = ""
     index += 1
     while index:

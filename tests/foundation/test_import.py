@@ -293,7 +293,7 @@ def test_two_rows_claiming_one_id_for_different_customers(store, tmp_path):
     report = run_import(store, write_xlsx(tmp_path / "a.xlsx", rows))
     assert report.created == 1 and report.quarantined == 1
     [issue] = [i for i in report.issues if i.field == "customer_id"]
-    assert issue.row == "3" and "row 2" in issue.reason
+    assert issue.row == "3" and "第2行" in issue.reason
 
 
 def test_gbk_csv_with_garbage_keeps_every_good_row(store, tmp_path):
