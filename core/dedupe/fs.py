@@ -22,6 +22,7 @@ from typing import Generic, TypeVar
 
 from core.dedupe.scoring import Verdict
 from core.dedupe.types import Decision
+from core.settings import DedupeSettings
 
 P = TypeVar("P")
 Vector = tuple[int | None, ...]
@@ -167,6 +168,16 @@ class FSJudge(Generic[P]):
         self.auto = auto
         self.review = review
         self.conflict_below = conflict_below
+
+    @classmethod
+    def from_settings(cls, model: FSModel[P], settings: DedupeSettings) -> FSJudge[P]:
+        """The thresholds of the customer dedupe settings, applied to this model."""
+        return cls(
+            model,
+            auto=settings.auto_merge_threshold,
+            review=settings.review_threshold,
+            conflict_below=settings.chain_min_probability,
+        )
 
     def judge(self, a: P, b: P) -> Verdict:
         vector = self.model.vector(a, b)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
@@ -94,7 +93,6 @@ class Profile:
     swapped: bool
 
 
-@lru_cache(maxsize=1 << 16)
 def build_profile(record: DedupeRecord) -> Profile:
     """Compute the matching keys of one record.
 
@@ -102,8 +100,8 @@ def build_profile(record: DedupeRecord) -> Profile:
     under 客户名称, a company under 联系人) is read the right way round here, so that it still
     meets its twin.
 
-    Cached on the record (records and customers are immutable): a long-running process that
-    compares new rows against the same stored customers run after run computes their keys once.
+    The key functions it calls cache their results per string, bounded, so repeated names and
+    numbers are normalized once without a long-running process holding every record.
     """
     customer = record.customer
     company_name, contact_name = customer.company_name, customer.contact_name
