@@ -184,8 +184,8 @@ _REGION_AT_END = re.compile(rf"({_REGION_ALT}){_REGION_SUFFIX}$")
 
 
 @lru_cache(maxsize=1)
-def _region_pinyin() -> tuple[str, ...]:
-    return tuple(sorted({"".join(pinyin_syllables(r)) for r in REGIONS}, key=len, reverse=True))
+def _region_pinyin() -> frozenset[str]:
+    return frozenset("".join(pinyin_syllables(r)) for r in REGIONS)
 
 
 # --- company names -----------------------------------------------------------------------------
@@ -207,19 +207,6 @@ _LEGAL_LATIN = (
     "youxiangongsi",
     "gufengongsi",
     "gongsi",
-    "companylimited",
-    "colimited",
-    "coltd",
-    "limited",
-    "ltd",
-    "incorporated",
-    "inc",
-    "corporation",
-    "corp",
-    "llc",
-    "gmbh",
-    "company",
-    "co",
 )
 #: Markers of a branch office: two branches of one group are two customers.
 _BRANCH_KINDS = (
@@ -242,8 +229,15 @@ _GENERIC = frozenset(
     图书馆 博物馆 体育馆 动物园 港务 海关 税务局 烟草""")
 )
 _BRANCH = re.compile(rf"^(.*?)({'|'.join(_BRANCH_KINDS)})$")
+_LATIN_WORD = re.compile(r"[^0-9a-z]+")
+_LATIN_LEGAL = frozenset(
+    _words(
+        """co ltd limited inc incorporated corp corporation company llc gmbh plc youxian gongsi
+        gufen zeren youxiangongsi youxianzerengongsi gufenyouxiangongsi"""
+    )
+)
+_LATIN_BRANCH_WORDS = frozenset(_words("branch fengongsi banshichu office"))
 _BRACKETS = re.compile(r"[(\[【〔{]([^)\]】〕}]*)[)\]】〕}]")
-_LATIN_BRANCH = re.compile(r"^(.*?)(branch|branchoffice|fengongsi|banshichu)$")
 
 
 @dataclass(frozen=True)
@@ -299,8 +293,8 @@ def company_key(name: str) -> CompanyKey:
         part = squash(inner)
         if _BRANCH.match(part) and not branch:
             branch = part
-        elif _region_name(part) and not region:
-            region = _region_name(part)
+        elif not region:
+            region = _region_name(part) or (part if part in _region_pinyin() else "")
     text = squash(_BRACKETS.sub("", text))
     han = any(is_han(ch) for ch in text)
     if han:
@@ -318,26 +312,36 @@ def company_key(name: str) -> CompanyKey:
         prefix = _REGION_PREFIX.match(text)
         # 重庆银行 and 中山大学 are names, not a city and a company: keep the city when what is
         # left would be a generic word.
-        if prefix and len(text) - prefix.end() >= 2 and text[prefix.end() :] not in _GENERIC:
-            region = region or _REGION_PREFIX_ONE.match(text).group(1)  # type: ignore[union-attr]
+        first = _REGION_PREFIX_ONE.match(text)
+        if (
+            prefix
+            and first
+            and len(text) - prefix.end() >= 2
+            and text[prefix.end() :] not in _GENERIC
+        ):
+            region = region or first.group(1)
             text = text[prefix.end() :]
         text = _strip_legal(text, _LEGAL_HAN)
         syllables = pinyin_syllables(text)
         root_pinyin = "".join(syllables)
     else:
         # A romanized name: "Xingchen Keji (Beijing) Co., Ltd." or pinyin "Xingchen Keji Youxian
-        # Gongsi". Compare it through pinyin with the Han names.
-        match = _LATIN_BRANCH.match(text)
-        if match and not branch and len(match.group(1)) > 2:
-            text = match.group(1)
-            branch = "branch"
-        text = _strip_legal(text, _LEGAL_LATIN)
-        for city in _region_pinyin():
-            if text.startswith(city) and len(text) - len(city) >= 4:
-                region = region or city
-                text = text[len(city) :]
+        # Gongsi". Legal words and a leading city are dropped word by word (so "Tesco" keeps its
+        # "co"), then the words are joined to meet the Han names through their pinyin.
+        words = [w for w in _LATIN_WORD.split(_BRACKETS.sub(" ", fold(name))) if w]
+        if len(words) > 1 and words[-1] in _LATIN_BRANCH_WORDS:
+            branch = branch or words[-1]
+            words = words[:-1]
+        while len(words) > 1 and words[-1] in _LATIN_LEGAL:
+            words.pop()
+        if len(words) > 1 and words[0] in _region_pinyin():
+            region = region or words[0]
+            words = words[1:]
+        text = "".join(words)
+        for form in _LEGAL_LATIN:  # written without spaces: "XingchenKejiYouxianGongsi"
+            if text.endswith(form) and len(text) > len(form) + 3:
+                text = text[: -len(form)]
                 break
-        text = _strip_legal(text, _LEGAL_LATIN)
         syllables = (text,)
         root_pinyin = text
     if region and any(is_han(ch) for ch in region):

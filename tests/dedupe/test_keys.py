@@ -141,3 +141,10 @@ def test_swapped_column_detection() -> None:
     assert looks_like_person("王经理")
     assert not looks_like_person("北京星辰科技有限公司")
     assert not looks_like_company("王伟")
+
+
+def test_romanized_legal_words_are_dropped_word_by_word() -> None:
+    assert company_key("Tesco").key == "tesco"  # its "co" is part of the name
+    assert company_key("Tesco Co., Ltd.").key == "tesco"
+    assert company_key("XingchenKejiYouxianGongsi").key == "xingchenkeji"
+    assert company_key("Xingchen Keji (Beijing) Co., Ltd.").region == "beijing"
