@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -22,7 +23,7 @@ from core.fields import FIELDS, FieldType
 from core.normalize.address import AddressParts, normalize_address, split_address
 from core.normalize.amounts import normalize_amount
 from core.normalize.base import EMPTY, Normalized, fail, ok
-from core.normalize.dates import normalize_date, normalize_dated_text, normalize_datetime
+from core.normalize.dates import normalize_date, normalize_dated_text, normalize_datetime, zone
 from core.normalize.enums import EnumTable, build_enum_table, normalize_enum
 from core.normalize.ids import normalize_customer_id
 from core.normalize.industry import IndustryTable, industry_code, normalize_industry
@@ -80,12 +81,13 @@ Spread = Callable[[str, Any, dict[str, Any]], None]
 #: Distinct text values remembered per field before its cache is reviewed: a field whose
 #: values rarely repeat stops being cached, one whose values repeat starts over (bounded
 #: memory on huge tables, high hit rates on dropdown values, owners and dates).
-CACHE_CHECK = 4096
+CACHE_CHECK = 16384
 
 
-class _Cache(dict[str, "Normalized[Any]"]):
-    """Raw text -> result for one field, with the row count at which it (re)started, to
-    judge from how fast it fills whether caching pays."""
+class _Cache(dict[Any, "Normalized[Any]"]):
+    """Raw text (or a typed key, see :func:`_cache_key`) -> result for one field, with the
+    row count at which it (re)started, to judge from how fast it fills whether caching
+    pays."""
 
     __slots__ = ("generation", "started")
 
@@ -131,6 +133,24 @@ def _spread_dated(name: str, result: Any, out: dict[str, Any]) -> None:
         out[f"{name}_date"] = day
 
 
+def _cache_key(raw: Any) -> Any:
+    """The key ``raw``'s result is cached under, or ``None`` when it is not cached.
+
+    Text is its own key. Integers, dates and non-zero floats (Excel serials, Feishu
+    timestamps, amounts typed as numbers) repeat as much as text does; they are keyed with
+    their type, because 1 == 1.0 == True and ``date`` == ``datetime`` rules would otherwise
+    share results between values that normalize differently. Equal values of one of these
+    types are the same value, except 0.0 and -0.0, which are left out. Anything else (lists,
+    dicts, Decimals whose exponent matters, datetimes with a fold or a zone) is not cached.
+    """
+    kind = type(raw)
+    if kind is str:
+        return raw
+    if kind is int or kind is date or (kind is float and raw != 0.0):
+        return (kind, raw)
+    return None
+
+
 class RowNormalizer:
     """Normalizes rows of canonical field -> raw value under one configuration.
 
@@ -145,6 +165,7 @@ class RowNormalizer:
         self.quality = quality
         self.timezone = timezone
         industry = IndustryTable(quality.industry_aliases)
+        tz = zone(timezone)
         by_type: dict[FieldType, Normalizer] = {
             FieldType.ID: normalize_customer_id,
             FieldType.TEXT: normalize_text,
@@ -153,12 +174,14 @@ class RowNormalizer:
             FieldType.EMAIL: normalize_email,
             FieldType.ADDRESS: normalize_address,
             FieldType.INDUSTRY: industry.normalize,
-            FieldType.DATE: partial(normalize_date, tz=timezone, ambiguous=quality.ambiguous_dates),
+            # The zone resolved once (the same cached ZoneInfo the functions would look up),
+            # not by name for every date.
+            FieldType.DATE: partial(normalize_date, tz=tz, ambiguous=quality.ambiguous_dates),
             FieldType.DATETIME: partial(
-                normalize_datetime, tz=timezone, ambiguous=quality.ambiguous_dates
+                normalize_datetime, tz=tz, ambiguous=quality.ambiguous_dates
             ),
             FieldType.DATED_TEXT: partial(
-                normalize_dated_text, tz=timezone, ambiguous=quality.ambiguous_dates
+                normalize_dated_text, tz=tz, ambiguous=quality.ambiguous_dates
             ),
             FieldType.AMOUNT: normalize_amount,
             FieldType.TAGS: normalize_tags,
@@ -201,12 +224,15 @@ class RowNormalizer:
     def normalize_value(self, name: str, raw: Any) -> Normalized[Any]:
         """One field's raw value -> its normalized result (derived parts not spread)."""
         normalizer, _, cache = self._fields[name]
-        if cache is None or type(raw) is not str:
+        if cache is None:
             return normalizer(raw)
-        result = cache.get(raw)
+        key = _cache_key(raw)
+        if key is None:
+            return normalizer(raw)
+        result = cache.get(key)
         if result is None:
             result = normalizer(raw)
-            cache[raw] = result
+            cache[key] = result
             if len(cache) >= CACHE_CHECK:
                 self._review_cache(name, cache)
         return result
@@ -222,14 +248,22 @@ class RowNormalizer:
             if entry is None:
                 unknown.append(name)
                 continue
-            if raw is None or raw == "":
-                continue
             normalizer, spread, cache = entry
-            if cache is not None and type(raw) is str:
-                result = cache.get(raw)
+            # Text is most cells: test its type first, so the empty check and the cache key
+            # cost nothing more for it.
+            if type(raw) is str:
+                if not raw:
+                    continue
+                key: Any = raw
+            elif raw is None or raw == "":
+                continue
+            else:
+                key = _cache_key(raw)
+            if cache is not None and key is not None:
+                result = cache.get(key)
                 if result is None:
                     result = normalizer(raw)
-                    cache[raw] = result
+                    cache[key] = result
                     if len(cache) >= CACHE_CHECK:
                         self._review_cache(name, cache)
             else:
