@@ -115,7 +115,7 @@ def _default_dedupe_vetoes() -> list[DedupeVeto]:
 class DedupeSettings(BaseModel):
     """How duplicates are found and merged (see ``core.dedupe``)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     #: Pairs scoring at least this merge automatically.
     auto_merge_threshold: float = 0.92
