@@ -230,7 +230,8 @@ def _process(row: SourceRow, plan: _Plan) -> RowOutcome:
     issues.extend(guarded.issues)
     masked = guarded.masked
 
-    if any(issue.severity is Severity.ERROR for issue in issues):
+    # Most rows have no issue at all: skip building the generator for them.
+    if issues and any(issue.severity is Severity.ERROR for issue in issues):
         return RowOutcome(row, None, issues, masked)
 
     # tag: rule tags on top of the tags people entered

@@ -390,15 +390,17 @@ def protect(
     """
     names = scanned_fields(values) if fields is None else fields
     found: list[tuple[str, Any, tuple[SensitiveKind, ...]]] = []
+    get = values.get
+    scan = mask_sensitive  # cached: most text values repeat
     for name in names:
-        value = values.get(name)
+        value = get(name)
         if value is None:
             continue
         if type(value) is str:
-            result = mask_sensitive(value)  # cached: most text values repeat
+            result = scan(value)
             if result.kinds:
                 found.append((name, result.text, result.kinds))
-        else:
+        elif value:
             new, kinds = _scan_value(value)
             if kinds:
                 found.append((name, new, kinds))

@@ -93,6 +93,10 @@ def _text_key(value: Any) -> str:
 
 
 def _number(value: Any) -> Decimal | None:
+    if type(value) is Decimal:
+        # Amounts arrive as Decimals already; Decimal(str(d)) would only rebuild an equal
+        # copy of ``d``.
+        return value
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, Decimal | int | float):

@@ -237,7 +237,13 @@ def normalize_phone(value: Any) -> Normalized[tuple[str, ...]]:
                 numbers.extend(result.value)
         return ok(tuple(dict.fromkeys(numbers))) if numbers else ok(None)
     text = value if type(value) is str else cell_text(value)
-    if not text or is_placeholder(text):
+    if not text:
+        return ok(None)
+    if len(text) == 11 and text[0] == "1" and text.isdigit() and text.isascii():
+        # A bare mobile number, the commonest cell: what _FAST_MOBILE would match, without
+        # the placeholder check (digits are never a placeholder) or the regex.
+        return ok((text,)) if _MOBILE.fullmatch(text) else fail(REASON_MOBILE_PREFIX)
+    if is_placeholder(text):
         return ok(None)
     return _parse_text(text)
 
