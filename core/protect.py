@@ -110,6 +110,7 @@ _SCAN = re.compile(
 # 7-digit run or two 4-digit groups; passports only after their label.
 _FOUR_DIGITS = re.compile(r"[0-9]{4}")
 _LONG_DIGITS = re.compile(r"[0-9]{7}|[0-9]{4}[ -][0-9]{4}")
+_ANY_DIGIT = re.compile(r"[0-9０-９]")
 
 
 def _worth_scanning(text: str) -> bool:
@@ -301,6 +302,10 @@ def mask_sensitive(text: str) -> Masked:
     >>> mask_sensitive("身份证110101199003071234,卡号6222 0212 3456 7890 128").text
     '身份证110***********1234,卡号622************0128'
     """
+    # Every pattern needs digits, and folding only makes digits of ASCII and full-width
+    # ones: text without either (most names and notes) holds nothing to mask.
+    if _ANY_DIGIT.search(text) is None:
+        return Masked(text, ())
     # FOLD_TEXT (full-width digits and letters) is a no-op on normalized text, so the masked
     # text differs from the input only where a number was masked.
     folded = text if text.isascii() else fold_text(text)

@@ -19,7 +19,7 @@ messages people see.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from core.errors import ConfigError
@@ -96,17 +96,19 @@ def validate(
         failed.add(problem.field)
         issues.append(Issue(table, row, problem.field, safe_excerpt(problem.raw), problem.reason))
 
+    get = values.get
     for name in required if required is not None else required_fields(quality):
-        value = values.get(name)
+        value = get(name)
         if (value is None or value == "" or value == ()) and name not in failed:
             issues.append(Issue(table, row, name, "", REASON_REQUIRED))
 
     first, last = date_bounds(quality, today)
     for name in _DATE_FIELDS:
-        value = values.get(name)
+        value = get(name)
         if value is None:
             continue
-        year = value.year if isinstance(value, date | datetime) else None
+        # datetime is a date: one isinstance check covers both.
+        year = value.year if isinstance(value, date) else None
         if year is not None and not first <= year <= last:
             source = _DATE_SOURCE.get(name, name)
             quoted = raw.get(source) if raw is not None and source in raw else value
@@ -122,7 +124,7 @@ def validate(
 
     allowed = choices if choices is not None else default_choices(quality)
     for name, options in allowed.items():
-        value = values.get(name)
+        value = get(name)
         if value is not None and value not in options and name not in failed:
             issues.append(
                 Issue(
