@@ -244,11 +244,11 @@ class RowNormalizer:
         fields = self._fields
         self._rows += 1
         for name, raw in values.items():
-            entry = fields.get(name)
-            if entry is None:
+            try:  # cheaper than fields.get() and a None check for the usual known field
+                normalizer, spread, cache = fields[name]
+            except KeyError:
                 unknown.append(name)
                 continue
-            normalizer, spread, cache = entry
             # Text is most cells: test its type first, so the empty check and the cache key
             # cost nothing more for it.
             if type(raw) is str:
