@@ -79,6 +79,8 @@ class _Unit:
 
 #: (unit, written as a short name) for one spelling.
 _Entry = tuple[_Unit, bool]
+#: Match answers remembered per scope before starting over (bounded memory).
+_MEMO_SIZE = 65536
 
 
 class _Names:
@@ -86,11 +88,13 @@ class _Names:
     of the spellings starting with each character, so a longest-prefix lookup is one or two
     dict probes."""
 
-    __slots__ = ("by_name", "lengths")
+    __slots__ = ("by_name", "lengths", "memo")
 
     def __init__(self) -> None:
         self.by_name: dict[str, list[_Entry]] = {}
         self.lengths: dict[str, tuple[int, ...]] = {}
+        #: Answers of :meth:`match` by the text it read (see there).
+        self.memo: dict[str, tuple[str, list[_Entry]] | None] = {}
 
     def add(self, name: str, unit: _Unit, short: bool) -> None:
         entries = self.by_name.setdefault(name, [])
@@ -108,9 +112,26 @@ class _Names:
         """
         if pos >= len(text):
             return None
+        lengths = self.lengths.get(text[pos])
+        if lengths is None:
+            return None
+        # The answer depends only on the characters from ``pos`` to one past the longest
+        # spelling starting with this character (the suffix check), and on whether the text
+        # ends before that: this slice holds both, and addresses repeat their divisions.
+        key = text[pos : pos + lengths[0] + 1]
+        memo = self.memo
+        if key in memo:
+            return memo[key]
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        found = memo[key] = self._longest(key, lengths)
+        return found
+
+    def _longest(self, text: str, lengths: tuple[int, ...]) -> tuple[str, list[_Entry]] | None:
+        pos = 0
         size = len(text)
         get = self.by_name.get
-        for length in self.lengths.get(text[pos], ()):
+        for length in lengths:
             end = pos + length
             if end > size:
                 continue
