@@ -100,6 +100,10 @@ _ENGLISH_DMY = re.compile(
 )
 _INCOMPLETE = re.compile(r"\d{4}\s*(?:[-/.年]\s*\d{1,2}\s*月?|年)|\d{1,2}\s*月\s*\d{1,2}\s*[日号]?")
 _CN_NUMERAL_RUN = re.compile(r"[零〇○一二三四五六七八九十两]+")
+#: Bare days in ASCII digits that _YMD or _COMPACT would read with no time and no zone.
+_PLAIN_DAY = re.compile(
+    r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})[日号]?|([0-9]{4})([0-9]{2})([0-9]{2})"
+)
 
 
 class _Parsed:
@@ -345,6 +349,16 @@ def normalize_date(
             return ok(date.fromisoformat(value))
         except ValueError:
             pass
+    if type(value) is str:
+        plain = _PLAIN_DAY.fullmatch(value)
+        if plain is not None:
+            # 2024/5/10, 2024年5月10日, 2024.05.10, 20240510: what the general path reads
+            # as a bare day (no time, no zone), without folding, the lru cache or _YMD.
+            y, m, d = plain.group(1, 2, 3) if plain.group(1) else plain.group(4, 5, 6)
+            try:
+                return ok(date(int(y), int(m), int(d)))
+            except ValueError:
+                return fail(REASON_INVALID)
     parsed = _read(value, ambiguous)
     if parsed is None:
         return ok(None)
