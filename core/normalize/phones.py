@@ -61,6 +61,8 @@ _EDGE_LABEL = re.compile(r"^[^\d+(]+|[^\d)]+$")
 _ALLOWED = re.compile(r"\+?[\d\s\-.()]+")
 _NON_DIGIT = re.compile(r"\D")
 _TRAILING_GROUP = re.compile(r"^(.*\d)[\s\-.]+(\d{1,4})$")
+#: "(+86)138..." / "(+86) 10 ...": a country code in brackets, common in exported contact lists.
+_BRACKETED_COUNTRY = re.compile(r"^\(\s*\+\s*(\d{1,4})\s*\)\s*")
 
 REASON_MASKED = "号码中间被隐藏(如138****5678),无法使用,请填写完整号码"
 REASON_NO_AREA = "座机号码缺少区号,请写成“区号-号码”(如010-12345678)"
@@ -130,6 +132,7 @@ def _one(chunk: str) -> str | Normalized[Any]:
         ext = match.group(1)
         chunk = chunk[: match.start()]
     chunk = _EDGE_LABEL.sub("", chunk.strip())
+    chunk = _BRACKETED_COUNTRY.sub(r"+\1 ", chunk)
     if not chunk or not _ALLOWED.fullmatch(chunk):
         return fail(REASON_UNREADABLE)
     plus = chunk.startswith("+")
