@@ -214,19 +214,25 @@ def _store_clean_rows(
         survivor_id = survivor.customer_id
         assert survivor_id is not None
         provenance = {name: (tbl or table) for name, tbl in outcome.provenance_tables.items()}
+        previous = stored.get(survivor_id)
+        arriving = sum(1 for key in group if key in incoming)
+        folded = [key for key in group if key in stored and key != survivor_id]
         for key in group:
             customer_of_key[key] = survivor_id
             grouped.add(key)
-            if key in stored and key != survivor_id:
-                store.record_merge(survivor_id, stored[key], provenance, report.run_id)
-                store.reassign_followups(key, survivor_id)
-                store.delete_customers([key])
-        previous = stored.get(survivor_id)
+        if previous is not None and not folded and survivor == previous.customer:
+            # Rows that only restate a stored customer (a file imported again): nothing merged.
+            report.unchanged += arriving
+            continue
+        for key in folded:
+            store.record_merge(survivor_id, stored[key], provenance, report.run_id)
+            store.reassign_followups(key, survivor_id)
+            store.delete_customers([key])
         merged_from[survivor_id] = sorted(
             {*(previous.merged_from if previous else []), *(k for k in group if k != survivor_id)}
         )
-        to_save.append((survivor, provenance, table))
-        report.merged += sum(1 for key in group if key in incoming) - (0 if previous else 1)
+        to_save.append((survivor, provenance, previous.source_table if previous else table))
+        report.merged += arriving - (0 if previous else 1)
         if previous is None:
             report.created += 1
 

@@ -252,16 +252,26 @@ def test_reimport_updates_by_id_and_never_blanks_values(store, tmp_path):
 
 
 def test_duplicate_of_a_stored_customer_is_merged_not_created(store, tmp_path):
-    run_import(store, write_xlsx(tmp_path / "a.xlsx", MESSY[:1]))
-    variant = row(
+    first = run_import(store, write_xlsx(tmp_path / "a.xlsx", MESSY[:1]))
+    cid = first.customer_ids["2"]
+    restated = row(
         所属公司="北京星辰科技有限公司",
         客户姓名="王经理",
         联系电话="+86 138 1234 5678",
         客户等级="重点",
     )
-    report = run_import(store, write_xlsx(tmp_path / "b.xlsx", [variant]))
+    report = run_import(store, write_xlsx(tmp_path / "b.xlsx", [restated]))
+    assert (report.created, report.merged, report.unchanged) == (0, 0, 1)  # nothing new in it
+
+    enriched = [*restated]
+    enriched[HEADERS.index("备注")] = "新增:偏好邮件沟通"
+    report = run_import(store, write_xlsx(tmp_path / "c.xlsx", [enriched]))
     assert (report.created, report.merged) == (0, 1)
     assert store.count_customers() == 1
+    stored = store.get(cid)
+    assert stored.customer.remarks == "新增:偏好邮件沟通"
+    assert stored.customer.industry == "软件和信息技术服务业"  # kept from a.xlsx
+    assert report.customer_ids == {"2": cid}
 
 
 def test_uncertain_pair_is_queued_and_both_rows_kept(store, tmp_path):
