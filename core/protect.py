@@ -299,8 +299,8 @@ def _replace(match: re.Match[str], kinds: list[SensitiveKind]) -> str:
 def mask_sensitive(text: str) -> Masked:
     """``text`` with every ID, bank card and passport number masked.
 
-    >>> mask_sensitive("身份证110101199003071234,卡号6222 0212 3456 7890 128").text
-    '身份证110***********1234,卡号622************0128'
+    >>> mask_sensitive("身份证110101199003071233,卡号6222 0212 3456 7890 128").text
+    '身份证110***********1233,卡号622************0128'
     """
     # Every pattern needs digits, and folding only makes digits of ASCII and full-width
     # ones: text without either (most names and notes) holds nothing to mask.
