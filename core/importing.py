@@ -23,7 +23,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core.dedupe import DedupeRecord, find_duplicates, merge_records
+from core.dedupe import DedupeRecord, find_duplicates, match_keys, merge_records
 from core.issues import Issue, Severity
 from core.models import Customer, FollowUp
 from core.pipeline import PipelineCounts, PipelineOptions, SourceRow, process_rows
@@ -157,7 +157,6 @@ def _store_clean_rows(
     dedupe: DedupeSettings,
     today: date,
 ) -> None:
-    stored = {item.customer.customer_id: item for item in store.iter_customers()}
     allocator = store.id_allocator()
 
     # Key every clean row: its own 客户编号 when it has one not used earlier in the file.
@@ -171,6 +170,13 @@ def _store_clean_rows(
         if customer.customer_id and customer.customer_id not in claimed:
             claimed[customer.customer_id] = key
         incoming[key] = (source, customer)
+
+    # Only the stored customers the file names by id, or that share a blocking key with one of
+    # its new rows, are loaded: the cost follows the file, not the size of the store.
+    stored: dict[str, StoredCustomer] = store.get_many(claimed)
+    arriving = [customer for key, (_, customer) in incoming.items() if key not in stored]
+    candidates = store.candidate_ids(key for customer in arriving for key in match_keys(customer))
+    stored.update(store.get_many(candidates - stored.keys()))
 
     new_records = [
         DedupeRecord(
@@ -190,7 +196,6 @@ def _store_clean_rows(
             modified_at=item.customer.updated_at,
         )
         for cid, item in stored.items()
-        if cid is not None
     ]
     result = find_duplicates(
         new_records, dedupe, existing=existing_records, rejected=store.rejected_pairs()

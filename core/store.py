@@ -144,12 +144,54 @@ merges = Table(
 )
 
 
+customer_keys = Table(
+    "customer_keys",
+    metadata,
+    Column("customer_id", String(64), nullable=False, index=True),
+    #: a dedupe blocking key (phone, e-mail, company pinyin ...; see core.dedupe.match_keys)
+    Column("key", String(256), nullable=False, index=True),
+    UniqueConstraint("customer_id", "key", name="uq_customer_key"),
+)
+
+#: A key shared by more stored customers than this says little about any one of them; it is
+#: not used to fetch candidates (the other keys of a record still are).
+MAX_CUSTOMERS_PER_KEY = 500
+
+
 def _migrate_1(connection: Connection) -> None:
-    metadata.create_all(connection)
+    tables = [table for name, table in metadata.tables.items() if name != "customer_keys"]
+    metadata.create_all(connection, tables=tables)
+
+
+def _migrate_2(connection: Connection) -> None:
+    """Blocking keys beside every customer, backfilled for stores made before them."""
+    customer_keys.create(connection, checkfirst=True)
+    rows = connection.execute(select(customers.c.customer_id, customers.c.data)).all()
+    for customer_id, data in rows:
+        _write_keys(connection, customer_id, Customer.model_validate(data))
 
 
 #: Schema migrations in order; the store's version is the number applied.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migrate_1,)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_migrate_1, _migrate_2)
+
+
+def _write_keys(connection: Connection, customer_id: str, customer: Customer) -> None:
+    from core.dedupe import match_keys
+
+    connection.execute(customer_keys.delete().where(customer_keys.c.customer_id == customer_id))
+    keys = match_keys(customer)
+    if keys:
+        connection.execute(
+            customer_keys.insert(), [{"customer_id": customer_id, "key": key} for key in keys]
+        )
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    # SQLite limits the number of bound parameters in one statement.
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -324,6 +366,7 @@ class Store:
                     .where(customers.c.customer_id == customer.customer_id)
                     .values(**values)
                 ).rowcount
+                _write_keys(connection, customer.customer_id, customer)
                 if not updated:
                     values.setdefault("merged_from", [])
                     connection.execute(
@@ -336,9 +379,46 @@ class Store:
 
     def delete_customers(self, customer_ids: Sequence[str]) -> None:
         with self.engine.begin() as connection:
-            connection.execute(
-                customers.delete().where(customers.c.customer_id.in_(list(customer_ids)))
-            )
+            for chunk in _chunks(list(customer_ids)):
+                connection.execute(customers.delete().where(customers.c.customer_id.in_(chunk)))
+                connection.execute(
+                    customer_keys.delete().where(customer_keys.c.customer_id.in_(chunk))
+                )
+
+    def get_many(self, customer_ids: Iterable[str]) -> dict[str, StoredCustomer]:
+        """The stored customers among ``customer_ids`` (absent ids are left out)."""
+        found: dict[str, StoredCustomer] = {}
+        with self.engine.connect() as connection:
+            for chunk in _chunks(sorted(set(customer_ids))):
+                rows = connection.execute(
+                    select(customers).where(customers.c.customer_id.in_(chunk))
+                ).mappings()
+                for row in rows:
+                    found[row["customer_id"]] = _stored(row)
+        return found
+
+    def candidate_ids(self, keys: Iterable[str]) -> set[str]:
+        """Stored customers sharing at least one blocking key with ``keys``.
+
+        Keys held by more than :data:`MAX_CUSTOMERS_PER_KEY` customers are skipped: such a
+        block is compared by its other keys, as the in-memory blocking does for big blocks.
+        """
+        by_key: dict[str, list[str]] = {}
+        with self.engine.connect() as connection:
+            for chunk in _chunks(sorted(set(keys))):
+                rows = connection.execute(
+                    select(customer_keys.c.key, customer_keys.c.customer_id).where(
+                        customer_keys.c.key.in_(chunk)
+                    )
+                ).all()
+                for key, customer_id in rows:
+                    by_key.setdefault(key, []).append(customer_id)
+        return {
+            customer_id
+            for ids in by_key.values()
+            if len(ids) <= MAX_CUSTOMERS_PER_KEY
+            for customer_id in ids
+        }
 
     # -- follow-ups --------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ that never chain two different customers), ``engine`` (the pipeline), ``merge``
 
 from __future__ import annotations
 
-from core.dedupe.engine import find_duplicates, resolve
+from core.dedupe.engine import find_duplicates, match_keys, resolve
 from core.dedupe.merge import choose_customer_id, merge_records
 from core.dedupe.types import CandidatePair, Decision, DedupeRecord, DedupeResult, MergeOutcome
 
@@ -25,6 +25,7 @@ __all__ = [
     "MergeOutcome",
     "choose_customer_id",
     "find_duplicates",
+    "match_keys",
     "merge_records",
     "resolve",
 ]

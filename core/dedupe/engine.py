@@ -14,6 +14,7 @@ from core.dedupe.blocking import candidate_pairs
 from core.dedupe.cluster import constrained_groups
 from core.dedupe.scoring import CustomerJudge, blocking_keys, build_profile, sort_key
 from core.dedupe.types import CandidatePair, Decision, DedupeRecord, DedupeResult
+from core.models import Customer
 from core.settings import DedupeSettings
 
 P = TypeVar("P")
@@ -149,3 +150,13 @@ def find_duplicates(
         window=settings.window,
         rejected=rejected,
     )
+
+
+def match_keys(customer: Customer) -> list[str]:
+    """The blocking keys of one customer, to keep beside it in the store.
+
+    With them the store hands an import (or a pull) only the stored customers that share a
+    key with an arriving record, so matching costs grow with what arrives, not with the store.
+    """
+    record = DedupeRecord(key=customer.customer_id or "", customer=customer)
+    return sorted(set(blocking_keys(build_profile(record))))

@@ -12,6 +12,7 @@ from stdnum.luhn import calc_check_digit
 
 from connectors.excel import read_source_rows
 from core.importing import import_rows
+from core.models import Customer
 from core.pipeline import PipelineOptions
 from core.settings import DedupeSettings, QualitySettings, TagRule
 from core.store import Store
@@ -331,3 +332,35 @@ def test_quarantine_policy_for_sensitive_numbers(store, tmp_path):
     report = run_import(store, write_xlsx(tmp_path / "s.xlsx", rows), sensitive="quarantine")
     assert report.quarantined == 1 and store.count_customers() == 0
     assert all(ID_NUMBER not in i.value for i in report.issues)
+
+
+def test_import_loads_only_the_stored_customers_it_may_match(store, tmp_path):
+    others = [
+        Customer(
+            customer_id=f"C-20240101-{n}",
+            company_name=f"第{n}号无关贸易有限公司",
+            contact_name="赵" + "甲乙丙丁戊己庚辛壬癸"[n % 10] + "明",
+            phone=(f"139{n:08d}",),
+        )
+        for n in range(1, 301)
+    ]
+    store.save_customers([(c, {}, None) for c in others])
+    run_import(store, write_xlsx(tmp_path / "a.xlsx", MESSY[:1]))
+    loaded: list[int] = []
+    original = store.get_many
+
+    def counting_get_many(ids):
+        found = original(ids)
+        loaded.append(len(found))
+        return found
+
+    store.get_many = counting_get_many
+    variant = row(
+        所属公司="星辰科技(北京)有限公司",
+        客户姓名="王经理",
+        联系电话="138 1234 5678",
+        备注="新备注",
+    )
+    report = run_import(store, write_xlsx(tmp_path / "b.xlsx", [variant]))
+    assert (report.created, report.merged) == (0, 1)
+    assert sum(loaded) <= 2  # the one matching customer, not the 301 stored

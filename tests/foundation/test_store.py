@@ -106,3 +106,31 @@ def test_unusable_store_url_is_a_store_error(tmp_path):
     with pytest.raises(StoreError, match="cannot open the store") as info:
         Store.open("postgresql+psycopg://user:hunter2@127.0.0.1:1/db")
     assert "hunter2" not in str(info.value)
+
+
+def test_blocking_keys_follow_customers_and_find_candidates(store):
+    a = customer("C-20240510-1", "北京星辰科技有限公司")
+    b = Customer(
+        customer_id="C-20240510-2",
+        company_name="上海明远制造股份有限公司",
+        contact_name="李女士",
+        phone=("13912345678",),
+    )
+    store.save_customers([(a, {}, None), (b, {}, None)])
+    assert store.candidate_ids(["p:13812345678"]) == {"C-20240510-1"}
+    assert store.candidate_ids(["p:10000000000", "nothing"]) == set()
+    store.delete_customers(["C-20240510-1"])
+    assert store.candidate_ids(["p:13812345678"]) == set()
+    assert set(store.get_many(["C-20240510-1", "C-20240510-2"])) == {"C-20240510-2"}
+
+
+def test_upgrade_from_schema_1_backfills_blocking_keys(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    with Store.open(url) as store:
+        store.save_customers([(customer("C-20240510-1"), {}, None)])
+        with store.engine.begin() as connection:
+            connection.execute(text("DROP TABLE customer_keys"))
+            connection.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
+    with Store.open(url) as upgraded:
+        assert upgraded.schema_version() == SCHEMA_VERSION
+        assert upgraded.candidate_ids(["p:13812345678"]) == {"C-20240510-1"}
