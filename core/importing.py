@@ -174,8 +174,8 @@ def _store_clean_rows(
     # Only the stored customers the file names by id, or that share a blocking key with one of
     # its new rows, are loaded: the cost follows the file, not the size of the store.
     stored: dict[str, StoredCustomer] = store.get_many(claimed)
-    arriving = [customer for key, (_, customer) in incoming.items() if key not in stored]
-    candidates = store.candidate_ids(key for customer in arriving for key in match_keys(customer))
+    unknown = [customer for key, (_, customer) in incoming.items() if key not in stored]
+    candidates = store.candidate_ids(key for customer in unknown for key in match_keys(customer))
     stored.update(store.get_many(candidates - stored.keys()))
 
     new_records = [

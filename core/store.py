@@ -168,7 +168,7 @@ def _migrate_2(connection: Connection) -> None:
     customer_keys.create(connection, checkfirst=True)
     rows = connection.execute(select(customers.c.customer_id, customers.c.data)).all()
     for customer_id, data in rows:
-        _write_keys(connection, customer_id, Customer.model_validate(data))
+        _write_keys(connection, str(customer_id), Customer.model_validate(data))
 
 
 #: Schema migrations in order; the store's version is the number applied.
@@ -412,7 +412,7 @@ class Store:
                     )
                 ).all()
                 for key, customer_id in rows:
-                    by_key.setdefault(key, []).append(customer_id)
+                    by_key.setdefault(str(key), []).append(str(customer_id))
         return {
             customer_id
             for ids in by_key.values()
