@@ -16,7 +16,7 @@ from typing import Any
 from core.errors import ConfigError
 from core.fields import FieldSpec, FieldType, field_spec
 from core.normalize.base import Normalized, fail, ok
-from core.normalize.text import cell_text, fold_all, is_placeholder
+from core.normalize.text import fold_all, is_placeholder, single_cell_text
 
 REASON_MANY = "只能选择一个值"
 
@@ -44,12 +44,9 @@ class EnumTable:
         >>> level_table().normalize("A类").value
         '重点客户'
         """
-        if isinstance(value, list | tuple | set | frozenset):
-            items = [item for item in value if cell_text(item)]
-            if len(items) > 1:
-                return fail(REASON_MANY)
-            value = items[0] if items else None
-        text = cell_text(value)
+        text, several = single_cell_text(value)
+        if several:
+            return fail(REASON_MANY)
         if text is None:
             return ok(None)
         key = fold_key(text)

@@ -22,7 +22,7 @@ from typing import Any
 
 from core.errors import ConfigError
 from core.normalize.base import Normalized, fail, ok
-from core.normalize.text import cell_text, fold_all, is_placeholder
+from core.normalize.text import fold_all, is_placeholder, single_cell_text
 
 REASON_UNKNOWN = (
     "无法对应到国民经济行业分类(GB/T 4754-2017)的门类或大类名称,如“制造业”“软件和信息技术服务业”"
@@ -135,12 +135,9 @@ class IndustryTable:
         >>> IndustryTable().normalize("生产制造").value
         '制造业'
         """
-        if isinstance(value, list | tuple | set | frozenset):
-            items = [item for item in value if cell_text(item)]
-            if len(items) > 1:
-                return fail(REASON_MANY)
-            value = items[0] if items else None
-        text = cell_text(value)
+        text, several = single_cell_text(value)
+        if several:
+            return fail(REASON_MANY)
         if text is None:
             return ok(None)
         return self.normalize_text(text)

@@ -393,3 +393,17 @@ def company_key(name: str) -> str:
         if text.endswith(("集团", "控股")) and suffix in _KEEP_AFTER_STRIP:
             break
     return text or before_suffixes
+
+
+def single_cell_text(value: Any) -> tuple[str | None, bool]:
+    """The text of a cell meant to hold one value (a dropdown, an industry).
+
+    A list cell (Airtable/Feishu multi-selects) with one non-empty item is that item; with
+    several, the second part is ``True`` and the caller reports it rather than pick one.
+    """
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [item for item in value if cell_text(item)]
+        if len(items) > 1:
+            return None, True
+        value = items[0] if items else None
+    return cell_text(value), False
