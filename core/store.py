@@ -186,6 +186,20 @@ def _write_keys(connection: Connection, customer_id: str, customer: Customer) ->
         )
 
 
+def _write_keys_bulk(connection: Connection, items: Sequence[tuple[str, Customer]]) -> None:
+    from core.dedupe import match_keys
+
+    ids = [customer_id for customer_id, _ in items]
+    connection.execute(customer_keys.delete().where(customer_keys.c.customer_id.in_(ids)))
+    rows = [
+        {"customer_id": customer_id, "key": key}
+        for customer_id, customer in items
+        for key in match_keys(customer)
+    ]
+    if rows:
+        connection.execute(customer_keys.insert(), rows)
+
+
 def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
     # SQLite limits the number of bound parameters in one statement.
     for start in range(0, len(items), size):
@@ -344,38 +358,60 @@ class Store:
         *,
         merged_from: dict[str, list[str]] | None = None,
     ) -> int:
-        """Insert or replace customers: (customer with an id, provenance, source table)."""
+        """Insert or replace customers: (customer with an id, provenance, source table).
+
+        Written in bulk (one statement per chunk and kind, not per customer): an import of
+        thousands of rows spends its time on the data, not on round trips.
+        """
         now = now_utc()
-        count = 0
+        rows: dict[str, dict[str, Any]] = {}
+        for customer, provenance, table in items:
+            if not customer.customer_id:
+                raise StoreError("a customer must have a customer_id before it is stored")
+            values: dict[str, Any] = {
+                "customer_id": customer.customer_id,
+                "company_name": customer.company_name,
+                "contact_name": customer.contact_name,
+                "data": customer.model_dump(mode="json"),
+                "provenance": provenance,
+                "updated_at": now,
+                "source_table": table,
+                "_customer": customer,
+            }
+            if merged_from and customer.customer_id in merged_from:
+                values["merged_from"] = merged_from[customer.customer_id]
+            rows[customer.customer_id] = values  # the last word on an id wins
         with self.engine.begin() as connection:
-            for customer, provenance, table in items:
-                if not customer.customer_id:
-                    raise StoreError("a customer must have a customer_id before it is stored")
-                values = {
-                    "company_name": customer.company_name,
-                    "contact_name": customer.contact_name,
-                    "data": customer.model_dump(mode="json"),
-                    "provenance": provenance,
-                    "updated_at": now,
-                    "source_table": table,
+            for chunk in _chunks(list(rows)):
+                present: set[str] = {
+                    str(found)
+                    for found in connection.execute(
+                        select(customers.c.customer_id).where(customers.c.customer_id.in_(chunk))
+                    ).scalars()
                 }
-                if merged_from and customer.customer_id in merged_from:
-                    values["merged_from"] = merged_from[customer.customer_id]
-                updated = connection.execute(
-                    customers.update()
-                    .where(customers.c.customer_id == customer.customer_id)
-                    .values(**values)
-                ).rowcount
-                _write_keys(connection, customer.customer_id, customer)
-                if not updated:
-                    values.setdefault("merged_from", [])
-                    connection.execute(
-                        customers.insert().values(
-                            customer_id=customer.customer_id, created_at=now, **values
+                for customer_id in chunk:
+                    values = rows[customer_id]
+                    customer = values.pop("_customer")
+                    if customer_id in present:
+                        connection.execute(
+                            customers.update()
+                            .where(customers.c.customer_id == customer_id)
+                            .values(**{k: v for k, v in values.items() if k != "customer_id"})
                         )
-                    )
-                count += 1
-        return count
+                    values["_customer"] = customer
+                inserts = [
+                    {
+                        **{k: v for k, v in rows[cid].items() if k != "_customer"},
+                        "created_at": now,
+                        "merged_from": rows[cid].get("merged_from", []),
+                    }
+                    for cid in chunk
+                    if cid not in present
+                ]
+                if inserts:
+                    connection.execute(customers.insert(), inserts)
+                _write_keys_bulk(connection, [(cid, rows[cid]["_customer"]) for cid in chunk])
+        return len(rows)
 
     def delete_customers(self, customer_ids: Sequence[str]) -> None:
         with self.engine.begin() as connection:
@@ -424,25 +460,33 @@ class Store:
 
     def add_followups(self, entries: Iterable[FollowUp]) -> int:
         """Append follow-ups; an entry already recorded (same customer and key) is skipped."""
-        added = 0
+        fresh: dict[tuple[str, str], FollowUp] = {}
+        for entry in entries:
+            fresh.setdefault((entry.customer_id, entry.entry_key), entry)
+        if not fresh:
+            return 0
         with self.engine.begin() as connection:
-            for entry in entries:
-                exists = connection.execute(
-                    select(followups.c.id).where(
-                        followups.c.customer_id == entry.customer_id,
-                        followups.c.entry_key == entry.entry_key,
+            for chunk in _chunks(sorted({customer_id for customer_id, _ in fresh})):
+                known = connection.execute(
+                    select(followups.c.customer_id, followups.c.entry_key).where(
+                        followups.c.customer_id.in_(chunk)
                     )
-                ).first()
-                if exists is None:
-                    connection.execute(
-                        followups.insert().values(
-                            customer_id=entry.customer_id,
-                            entry_key=entry.entry_key,
-                            data=entry.model_dump(mode="json"),
-                        )
-                    )
-                    added += 1
-        return added
+                ).all()
+                for customer_id, entry_key in known:
+                    fresh.pop((str(customer_id), str(entry_key)), None)
+            if fresh:
+                connection.execute(
+                    followups.insert(),
+                    [
+                        {
+                            "customer_id": entry.customer_id,
+                            "entry_key": entry.entry_key,
+                            "data": entry.model_dump(mode="json"),
+                        }
+                        for entry in fresh.values()
+                    ],
+                )
+        return len(fresh)
 
     def followups_of(self, customer_id: str) -> list[FollowUp]:
         with self.engine.connect() as connection:
