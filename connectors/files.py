@@ -67,7 +67,7 @@ def _finish(path: Path, grid: Iterator[tuple[int, list[Any]]], **extra: Any) -> 
     header: list[str] | None = None
     header_row = 0
     rows: list[tuple[int, list[Any]]] = []
-    blank = 0
+    blank = pending_blank = 0
     nonblank: set[int] = set()
     for number, cells in grid:
         if header is None:
@@ -77,8 +77,12 @@ def _finish(path: Path, grid: Iterator[tuple[int, list[Any]]], **extra: Any) -> 
             header_row = number
             continue
         if all(_is_blank(c) for c in cells):
-            blank += 1
+            pending_blank += 1
             continue
+        # Only blank rows between data rows are worth reporting; a template's formatted but
+        # empty rows after the data are not "skipped rows".
+        blank += pending_blank
+        pending_blank = 0
         nonblank.update(i for i, c in enumerate(cells) if not _is_blank(c))
         rows.append((number, cells))
     if header is None:

@@ -383,12 +383,10 @@ class Store:
             rows[customer.customer_id] = values  # the last word on an id wins
         with self.engine.begin() as connection:
             for chunk in _chunks(list(rows)):
-                present: set[str] = {
-                    str(found)
-                    for found in connection.execute(
-                        select(customers.c.customer_id).where(customers.c.customer_id.in_(chunk))
-                    ).scalars()
-                }
+                existing_ids: Iterable[Any] = connection.execute(
+                    select(customers.c.customer_id).where(customers.c.customer_id.in_(chunk))
+                ).scalars()
+                present = {str(found) for found in existing_ids}
                 for customer_id in chunk:
                     values = rows[customer_id]
                     customer = values.pop("_customer")

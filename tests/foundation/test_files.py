@@ -224,3 +224,13 @@ def test_typed_cells_equal_to_new_text_are_not_rewritten(tmp_path):
     )
     assert result.unchanged == 1
     assert load_workbook(path).active.cell(2, 4).value == 13812345678
+
+
+def test_trailing_formatted_rows_are_not_reported_as_skipped(tmp_path):
+    from connectors.template import write_template
+
+    path = tmp_path / "t.xlsx"
+    write_template(path)  # 3 examples, formatting down to row 1000
+    rows = read_source_rows(path, table="t.xlsx")
+    assert len(rows.rows) == 3
+    assert rows.blank_rows == 0
