@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
 from core.models import CUSTOMER_ID_PATTERN
 
@@ -26,7 +26,8 @@ def parse_customer_id(value: str) -> tuple[date, int] | None:
     if match is None:
         return None
     try:
-        day = datetime.strptime(match.group(1), "%Y%m%d").date()
+        digits = match.group(1)  # exactly 8 digits; date() is ~10x cheaper than strptime
+        day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
         return None
     return day, int(match.group(2))
