@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -58,8 +58,6 @@ JsonOption = Annotated[
 TableOption = Annotated[
     list[str] | None, typer.Option("--table", "-t", help="Only this table (repeatable).")
 ]
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str, code: int) -> NoReturn:

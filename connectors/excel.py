@@ -17,7 +17,7 @@ from connectors.files import (
     write_csv_records,
     write_xlsx_records,
 )
-from core.fields import FIELD_BY_NAME, field_for_header, header_key
+from core.fields import FIELD_BY_NAME
 from core.mapping import Columns, HeaderPlan, plan_headers
 from core.pipeline import SourceRow
 
@@ -93,6 +93,3 @@ class ExcelTable:
         if self.path.suffix.lower() == ".csv":
             return write_csv_records(self.path, by_header, key_header=key_header)
         return write_xlsx_records(self.path, by_header, key_header=key_header, sheet=self.sheet)
-
-
-__all__ = ["ExcelTable", "FileRows", "field_for_header", "header_key", "read_source_rows"]

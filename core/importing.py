@@ -24,7 +24,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.dedupe import DedupeRecord, find_duplicates, match_keys, merge_records
-from core.issues import Issue, Severity
+from core.ids import CustomerIdAllocator
+from core.issues import Issue
 from core.models import Customer, FollowUp
 from core.pipeline import PipelineCounts, PipelineOptions, SourceRow, process_rows
 from core.settings import DedupeSettings
@@ -303,7 +304,10 @@ def _store_clean_rows(
 
 
 def _fresh_id(
-    customer: Customer, stored: dict[Any, StoredCustomer], allocator: Any, today: date
+    customer: Customer,
+    stored: dict[str, StoredCustomer],
+    allocator: CustomerIdAllocator,
+    today: date,
 ) -> str:
     if customer.customer_id and customer.customer_id not in stored:
         return customer.customer_id
@@ -317,6 +321,3 @@ def _filled(customer: Customer) -> list[str]:
 def _changed(before: Customer, after: Customer) -> list[str]:
     old, new = before.model_dump(), after.model_dump()
     return [name for name in new if old.get(name) != new[name]]
-
-
-__all__ = ["ImportReport", "Severity", "followup_of", "import_rows", "overlay"]

@@ -629,24 +629,18 @@ class Store:
         if status is not None:
             query = query.where(duplicate_candidates.c.status == status)
         with self.engine.connect() as connection:
-            return [
-                DuplicateCandidate(
-                    id=r["id"],
-                    key_a=r["key_a"],
-                    key_b=r["key_b"],
-                    score=r["score"],
-                    reasons=list(r["reasons"]),
-                    status=r["status"],
-                    run_id=r["run_id"],
-                )
-                for r in connection.execute(query).mappings()
-            ]
+            return [_candidate(row) for row in connection.execute(query).mappings()]
 
     def duplicate_candidate(self, candidate_id: int) -> DuplicateCandidate | None:
-        for candidate in self.duplicate_candidates(status=None):
-            if candidate.id == candidate_id:
-                return candidate
-        return None
+        with self.engine.connect() as connection:
+            row = (
+                connection.execute(
+                    select(duplicate_candidates).where(duplicate_candidates.c.id == candidate_id)
+                )
+                .mappings()
+                .first()
+            )
+        return _candidate(row) if row is not None else None
 
     def decide_duplicate(self, candidate_id: int, status: str) -> None:
         with self.engine.begin() as connection:
@@ -699,6 +693,18 @@ def _stored(row: Any) -> StoredCustomer:
         source_table=row["source_table"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+    )
+
+
+def _candidate(row: Any) -> DuplicateCandidate:
+    return DuplicateCandidate(
+        id=row["id"],
+        key_a=row["key_a"],
+        key_b=row["key_b"],
+        score=row["score"],
+        reasons=list(row["reasons"]),
+        status=row["status"],
+        run_id=row["run_id"],
     )
 
 

@@ -275,27 +275,32 @@ class Sandbox:
 
     # -- dispatch ------------------------------------------------------------------------------
 
-    def dispatch(self, request: SandboxRequest) -> tuple[str, SandboxResponse | None]:
-        """Serve one request. Returns ("drop" | "timeout" | "ok", response)."""
+    def dispatch(self, request: SandboxRequest) -> tuple[str, SandboxResponse | None, float]:
+        """Serve one request. Returns (fate, response, seconds to stall before hanging up):
+        fate "ok" comes with a response, "drop" and "timeout" with none."""
         if request.path.startswith("/_sandbox/") or request.path == "/_sandbox":
-            return "ok", self.control(request)
+            return "ok", self.control(request), 0.0
         app = self.app_for(request.path)
         if app is None:
-            return "ok", SandboxResponse.json(404, {"error": f"no API serves {request.path}"})
+            return "ok", SandboxResponse.json(404, {"error": f"no API serves {request.path}"}), 0.0
         self.stats.count(app.api, app.endpoint_name(request.method, request.path))
         fate, plan = self.draw_fault(app.api)
         if plan is not None and plan.latency_ms:
             time.sleep(plan.latency_ms / 1000.0)
         if fate is not None and plan is not None:
             self.stats.count_fault(app.api)
-            if fate in ("drop", "timeout"):
-                return fate, None
+            if fate == "drop":
+                return fate, None, 0.0
+            if fate == "timeout":
+                # The plan's own delay, decided now: a later POST /_sandbox/faults must not
+                # change what this request already drew.
+                return fate, None, plan.timeout_s
             status = (
                 plan.statuses[plan.rng.randrange(len(plan.statuses))]
                 if len(plan.statuses) > 1
                 else plan.statuses[0]
             )
-            return "ok", app.error_response(status, "Injected fault")
+            return "ok", app.error_response(status, "Injected fault"), 0.0
         try:
             response = app.handle(request)
         except Exception:  # a bug in the stand-in must not kill the server thread
@@ -303,7 +308,7 @@ class Sandbox:
             response = app.error_response(500, "Internal error")
         if response.status == 429:
             self.stats.count_rate_limited(app.api)
-        return "ok", response
+        return "ok", response, 0.0
 
 
 def _object(body: Any) -> dict[str, Any]:
@@ -341,15 +346,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         body = self._read_body()
         request = SandboxRequest.build(self.command, self.path, dict(self.headers.items()), body)
-        fate, response = self.server.sandbox.dispatch(request)
+        fate, response, stall_s = self.server.sandbox.dispatch(request)
         if fate == "drop":
             self.close_connection = True
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
         if fate == "timeout":
-            plan = self.server.sandbox.faults.get(self.server.sandbox.app_for(request.path).api)  # type: ignore[union-attr]
-            time.sleep(plan.timeout_s if plan else 30.0)
+            time.sleep(stall_s)
             self.close_connection = True
             return
         assert response is not None
