@@ -206,6 +206,7 @@ def _store_clean_rows(
     to_save: list[tuple[Customer, dict[str, str], str | None]] = []
     merged_from: dict[str, list[str]] = {}
     grouped: set[str] = set()
+    folds: list[tuple[str, str, dict[str, str]]] = []  # (survivor, folded stored id, provenance)
 
     # 1. Sure duplicates: one customer per group.
     by_key = {record.key: record for record in (*new_records, *existing_records)}
@@ -230,10 +231,7 @@ def _store_clean_rows(
             # Rows that only restate a stored customer (a file imported again): nothing merged.
             report.unchanged += arriving
             continue
-        for key in folded:
-            store.record_merge(survivor_id, stored[key], provenance, report.run_id)
-            store.reassign_followups(key, survivor_id)
-            store.delete_customers([key])
+        folds.extend((survivor_id, key, provenance) for key in folded)
         merged_from[survivor_id] = sorted(
             {*(previous.merged_from if previous else []), *(k for k in group if k != survivor_id)}
         )
@@ -280,6 +278,12 @@ def _store_clean_rows(
         report.created += 1
 
     store.save_customers(to_save, merged_from=merged_from)
+    # Stored customers folded into another go only once the survivor is saved, so a failure
+    # in between leaves a duplicate, never a lost customer.
+    for survivor_id, folded_id, provenance in folds:
+        store.record_merge(survivor_id, stored[folded_id], provenance, report.run_id)
+        store.reassign_followups(folded_id, survivor_id)
+        store.delete_customers([folded_id])
     # Every row's contact event joins the log of the customer it went to: merged rows too.
     store.add_followups(
         entry
@@ -293,9 +297,11 @@ def _store_clean_rows(
 
     # 3. Unsure pairs wait for a person, named by the ids they were stored under.
     pending = []
+    saved_ids = set(customer_of_key.values())
     for pair in result.review:
         a, b = customer_of_key.get(pair.a, pair.a), customer_of_key.get(pair.b, pair.b)
-        if a != b:
+        # A row quarantined above was never stored: there is nothing to review it against.
+        if a != b and all(side in stored or side in saved_ids for side in (a, b)):
             pending.append((a, b, pair.score, pair.reasons))
     report.duplicates_pending = store.add_duplicate_candidates(pending, report.run_id)
     for key, cid in customer_of_key.items():
