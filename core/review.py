@@ -43,19 +43,22 @@ def merge_candidate(store: Store, candidate_id: int, settings: DedupeSettings) -
     assert survivor_id is not None
     provenance = {name: table or "" for name, table in outcome.provenance_tables.items()}
     run_id = store.start_run("merge")
-    merged_from: list[str] = []
-    for item in present:
-        if item.customer.customer_id != survivor_id:
-            assert item.customer.customer_id is not None
-            store.record_merge(survivor_id, item, provenance, run_id)
-            store.reassign_followups(item.customer.customer_id, survivor_id)
-            store.delete_customers([item.customer.customer_id])
-            merged_from.extend([item.customer.customer_id, *item.merged_from])
-        else:
-            merged_from.extend(item.merged_from)
-    store.save_customers(
-        [(survivor, provenance, None)], merged_from={survivor_id: sorted(set(merged_from))}
+    folded = [item for item in present if item.customer.customer_id != survivor_id]
+    merged_from = {mid for item in present for mid in item.merged_from}
+    merged_from.update(str(item.customer.customer_id) for item in folded)
+    # The survivor is saved before the other record goes, so a failure in between leaves a
+    # duplicate, never a lost customer.
+    kept_table = next(
+        (item.source_table for item in present if item.customer.customer_id == survivor_id), None
     )
+    store.save_customers(
+        [(survivor, provenance, kept_table)], merged_from={survivor_id: sorted(merged_from)}
+    )
+    for item in folded:
+        folded_id = str(item.customer.customer_id)
+        store.record_merge(survivor_id, item, provenance, run_id)
+        store.reassign_followups(folded_id, survivor_id)
+        store.delete_customers([folded_id])
     store.decide_duplicate(candidate_id, "merged")
     store.finish_run(
         run_id, "ok", {"merged": 1, "candidate": candidate_id, "survivor": survivor_id}
