@@ -34,7 +34,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.fields import FIELDS, field_for_header
-from core.pipeline import PipelineCounts, PipelineOptions, SourceRow, process_row
+from core.pipeline import PipelineCounts, PipelineOptions, SourceRow, process_rows
 from core.settings import QualitySettings, TagRule
 
 TARGET_PER_SECOND = 20_000
@@ -456,9 +456,12 @@ RULES = (
 def run(rows: list[dict[str, Any]], options: PipelineOptions) -> PipelineCounts:
     counts = PipelineCounts()
     mapping = HEADER_TO_FIELD
-    for number, raw in enumerate(rows, start=2):
-        values = {mapping[header]: value for header, value in raw.items()}  # map
-        counts.add(process_row(SourceRow("bench", str(number), values), options))
+    source = (
+        SourceRow("bench", str(number), {mapping[header]: value for header, value in raw.items()})
+        for number, raw in enumerate(rows, start=2)
+    )  # map, row by row as a connector reads them
+    for outcome in process_rows(source, options):
+        counts.add(outcome)
     return counts
 
 

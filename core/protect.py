@@ -31,11 +31,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from core.fields import FIELD_BY_NAME, FieldType
 from core.issues import Issue, Severity, excerpt
-from core.normalize.text import fold_all, fold_text
+from core.normalize.text import FOLD_TEXT, fold_all, fold_text
 
 SensitiveKind = Literal["id_number", "bank_card", "passport"]
 
@@ -43,6 +43,9 @@ SensitiveKind = Literal["id_number", "bank_card", "passport"]
 SCANNED_TYPES = frozenset(
     {FieldType.TEXT, FieldType.LONG_TEXT, FieldType.ADDRESS, FieldType.DATED_TEXT, FieldType.TAGS}
 )
+
+#: The fields the pipeline scans, in the order their findings are reported.
+SCANNED_FIELDS = tuple(spec.name for spec in FIELD_BY_NAME.values() if spec.type in SCANNED_TYPES)
 
 KIND_LABELS: Mapping[str, str] = {
     "id_number": "身份证号码",
@@ -106,17 +109,13 @@ _SCAN = re.compile(
     r"(?P<passport>[A-Za-z]{1,2}[0-9]{7,8})(?![0-9A-Za-z])",
     re.IGNORECASE,
 )
-# Cheap pre-checks, in order of cost: nothing to scan without a 4-digit run, then without a
-# 7-digit run or two 4-digit groups; passports only after their label.
-_FOUR_DIGITS = re.compile(r"[0-9]{4}")
+# Cheap pre-checks. Every pattern needs a run of 7 digits or two groups of 4 (a passport
+# number has 7-8 digits after its letters), so text without them holds nothing to mask. The
+# first check works on text before width folding: a run of 4 ASCII or full-width digits,
+# possibly with characters between them that folding removes (zero-width spaces ...).
+_FOLD_REMOVES = "".join(re.escape(chr(code)) for code, new in FOLD_TEXT.items() if not new)
+DIGIT_RUN = re.compile(f"[0-9０-９](?:[{_FOLD_REMOVES}]*[0-9０-９]){{3}}")
 _LONG_DIGITS = re.compile(r"[0-9]{7}|[0-9]{4}[ -][0-9]{4}")
-_ANY_DIGIT = re.compile(r"[0-9０-９]")
-
-
-def _worth_scanning(text: str) -> bool:
-    if "护照" in text or "assport" in text or "ASSPORT" in text:
-        return True
-    return _FOUR_DIGITS.search(text) is not None and _LONG_DIGITS.search(text) is not None
 
 
 # -- checks ------------------------------------------------------------------------------------
@@ -250,9 +249,11 @@ def mask_phone(number: str) -> str:
 # -- finding numbers in text -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Masked:
-    """Text with its sensitive numbers masked, and what kinds were found."""
+class Masked(NamedTuple):
+    """Text with its sensitive numbers masked, and what kinds were found.
+
+    (A named tuple: one is made for every distinct text scanned.)
+    """
 
     text: str
     kinds: tuple[SensitiveKind, ...]
@@ -260,6 +261,9 @@ class Masked:
     @property
     def found(self) -> bool:
         return bool(self.kinds)
+
+
+_NOTHING_FOUND: tuple[SensitiveKind, ...] = ()
 
 
 def _replace(match: re.Match[str], kinds: list[SensitiveKind]) -> str:
@@ -299,23 +303,32 @@ def _replace(match: re.Match[str], kinds: list[SensitiveKind]) -> str:
 def mask_sensitive(text: str) -> Masked:
     """``text`` with every ID, bank card and passport number masked.
 
+    Remembers recent answers: quoted values and free text repeat.
+
     >>> mask_sensitive("身份证110101199003071233,卡号6222 0212 3456 7890 128").text
     '身份证110***********1233,卡号622************0128'
     """
-    # Every pattern needs digits, and folding only makes digits of ASCII and full-width
-    # ones: text without either (most names and notes) holds nothing to mask.
-    if _ANY_DIGIT.search(text) is None:
-        return Masked(text, ())
+    return scan_text(text)
+
+
+def scan_text(text: str) -> Masked:
+    """:func:`mask_sensitive` without remembering answers, for callers that see each text
+    once (the pipeline remembers whole cells itself)."""
+    if DIGIT_RUN.search(text) is None:  # most names, addresses and notes
+        return _new_masked(Masked, (text, _NOTHING_FOUND))
     # FOLD_TEXT (full-width digits and letters) is a no-op on normalized text, so the masked
     # text differs from the input only where a number was masked.
     folded = text if text.isascii() else fold_text(text)
-    if not _worth_scanning(folded):
-        return Masked(text, ())
+    if _LONG_DIGITS.search(folded) is None:
+        return _new_masked(Masked, (text, _NOTHING_FOUND))
     kinds: list[SensitiveKind] = []
     masked = _SCAN.sub(lambda m: _replace(m, kinds), folded)
     if not kinds:
-        return Masked(text, ())
+        return _new_masked(Masked, (text, _NOTHING_FOUND))
     return Masked(masked, tuple(dict.fromkeys(kinds)))
+
+
+_new_masked = tuple.__new__
 
 
 def redact(value: Any) -> str:
@@ -356,15 +369,17 @@ class ProtectResult:
     masked: int
 
 
-def _scan_value(value: Any) -> tuple[Any, tuple[SensitiveKind, ...]]:
+def scan_value(value: Any) -> tuple[Any, tuple[SensitiveKind, ...]]:
+    """A normalized value (text, or a tuple of texts such as tags) with sensitive numbers
+    masked, and the kinds found (empty: the value is returned unchanged)."""
     if isinstance(value, str):
-        result = mask_sensitive(value)
+        result = scan_text(value)
         return (result.text, result.kinds) if result.kinds else (value, ())
     if isinstance(value, tuple):
         kinds: list[SensitiveKind] = []
         items = []
         for item in value:
-            new, found = _scan_value(item)
+            new, found = scan_value(item)
             items.append(new)
             kinds.extend(found)
         return (tuple(items), tuple(dict.fromkeys(kinds))) if kinds else (value, ())
@@ -406,7 +421,7 @@ def protect(
             if result.kinds:
                 found.append((name, result.text, result.kinds))
         elif value:
-            new, kinds = _scan_value(value)
+            new, kinds = scan_value(value)
             if kinds:
                 found.append((name, new, kinds))
     if not found:
@@ -415,14 +430,25 @@ def protect(
     issues: list[Issue] = []
     masked = 0
     for name, new, kinds in found:
-        what = "、".join(KIND_LABELS[kind] for kind in kinds)
-        if policy == "quarantine":
-            reason, severity = f"含有{what},按规定不得保存;请删除后重新同步", Severity.ERROR
-        else:
-            reason, severity = f"含有{what},已自动脱敏", Severity.WARNING
+        reason, severity = sensitive_finding(kinds, policy)
         issues.append(Issue(table, row, name, safe_excerpt(new), reason, severity))
-        if isinstance(new, tuple) and name == "tags":
-            new = tuple(sorted(set(new)))  # still a set of tags after masking
-        out[name] = new
+        out[name] = masked_value(name, new)
         masked += 1
     return ProtectResult(out, issues, masked)
+
+
+def sensitive_finding(
+    kinds: Iterable[SensitiveKind], policy: Literal["mask", "quarantine"]
+) -> tuple[str, Severity]:
+    """The reason and severity of the issue for a value in which ``kinds`` were found."""
+    what = "、".join(KIND_LABELS[kind] for kind in kinds)
+    if policy == "quarantine":
+        return f"含有{what},按规定不得保存;请删除后重新同步", Severity.ERROR
+    return f"含有{what},已自动脱敏", Severity.WARNING
+
+
+def masked_value(name: str, new: Any) -> Any:
+    """The value stored for field ``name`` after masking: tags stay a sorted set."""
+    if isinstance(new, tuple) and name == "tags":
+        return tuple(sorted(set(new)))
+    return new

@@ -32,14 +32,16 @@ from core.settings import QualitySettings
 REASON_REQUIRED = "必填项为空"
 REASON_UNKNOWN_FIELD = "不是客户信息字段,已忽略"
 
-_DATE_FIELDS = tuple(
+#: Fields holding dates (derived ones included), in the order their bounds are checked.
+DATE_FIELDS = tuple(
     spec.name
     for spec in FIELD_BY_NAME.values()
     if spec.type in (FieldType.DATE, FieldType.DATETIME)
 ) + tuple(
     f"{spec.name}_date" for spec in FIELD_BY_NAME.values() if spec.type is FieldType.DATED_TEXT
 )
-_DATE_SOURCE = {
+#: Derived date field -> the field it was read from (and which issues name).
+DATE_SOURCE = {
     f"{spec.name}_date": spec.name
     for spec in FIELD_BY_NAME.values()
     if spec.type is FieldType.DATED_TEXT
@@ -58,6 +60,16 @@ def required_fields(quality: QualitySettings) -> tuple[str, ...]:
 def date_bounds(quality: QualitySettings, today: date) -> tuple[int, int]:
     """The first and last acceptable year."""
     return quality.earliest_year, today.year + quality.future_years
+
+
+def bounds_reason(first: int, last: int) -> str:
+    """Why a date outside ``first``..``last`` (years) is rejected."""
+    return f"日期超出合理范围({first}年至{last}年),请检查是否填错"
+
+
+def choice_reason(options: Iterable[str]) -> str:
+    """Why a value that is not one of a dropdown's ``options`` is rejected."""
+    return "不在可选值中,可选:" + "/".join(options)
 
 
 def validate(
@@ -103,14 +115,14 @@ def validate(
             issues.append(Issue(table, row, name, "", REASON_REQUIRED))
 
     first, last = date_bounds(quality, today)
-    for name in _DATE_FIELDS:
+    for name in DATE_FIELDS:
         value = get(name)
         if value is None:
             continue
         # datetime is a date: one isinstance check covers both.
         year = value.year if isinstance(value, date) else None
         if year is not None and not first <= year <= last:
-            source = _DATE_SOURCE.get(name, name)
+            source = DATE_SOURCE.get(name, name)
             quoted = raw.get(source) if raw is not None and source in raw else value
             issues.append(
                 Issue(
@@ -118,7 +130,7 @@ def validate(
                     row,
                     source,
                     safe_excerpt(quoted),
-                    f"日期超出合理范围({first}年至{last}年),请检查是否填错",
+                    bounds_reason(first, last),
                 )
             )
 
@@ -126,11 +138,7 @@ def validate(
     for name, options in allowed.items():
         value = get(name)
         if value is not None and value not in options and name not in failed:
-            issues.append(
-                Issue(
-                    table, row, name, safe_excerpt(value), "不在可选值中,可选:" + "/".join(options)
-                )
-            )
+            issues.append(Issue(table, row, name, safe_excerpt(value), choice_reason(options)))
 
     for name in unknown:
         issues.append(Issue(table, row, name, "", REASON_UNKNOWN_FIELD, Severity.WARNING))

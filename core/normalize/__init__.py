@@ -75,8 +75,8 @@ __all__ = [
 ]
 
 Normalizer = Callable[[Any], Normalized[Any]]
-#: Puts a field's normalized value and the values derived from it into the output row.
-Spread = Callable[[str, Any, dict[str, Any]], None]
+#: A field's normalized value and the values derived from it, as (field, value) pairs.
+Spread = Callable[[str, Any], list[tuple[str, Any]]]
 
 #: Distinct text values remembered per field before its cache is reviewed: a field whose
 #: values rarely repeat stops being cached, one whose values repeat starts over (bounded
@@ -85,7 +85,7 @@ CACHE_CHECK = 16384
 
 
 class _Cache(dict[Any, "Normalized[Any]"]):
-    """Raw text (or a typed key, see :func:`_cache_key`) -> result for one field, with the
+    """Raw text (or a typed key, see :func:`cache_key`) -> result for one field, with the
     row count at which it (re)started, to judge from how fast it fills whether caching
     pays."""
 
@@ -115,25 +115,26 @@ class NormalizedRow:
     unknown: list[str] = field(default_factory=list)
 
 
-def _spread_address(name: str, result: Any, out: dict[str, Any]) -> None:
+def _spread_address(name: str, result: Any) -> list[tuple[str, Any]]:
     parts: AddressParts = result
-    out[name] = parts.address
+    pairs: list[tuple[str, Any]] = [(name, parts.address)]
     if parts.province:
-        out["province"] = parts.province
+        pairs.append(("province", parts.province))
     if parts.city:
-        out["city"] = parts.city
+        pairs.append(("city", parts.city))
     if parts.district:
-        out["district"] = parts.district
+        pairs.append(("district", parts.district))
+    return pairs
 
 
-def _spread_dated(name: str, result: Any, out: dict[str, Any]) -> None:
+def _spread_dated(name: str, result: Any) -> list[tuple[str, Any]]:
     text, day = result
-    out[name] = text
-    if day is not None:
-        out[f"{name}_date"] = day
+    if day is None:
+        return [(name, text)]
+    return [(name, text), (f"{name}_date", day)]
 
 
-def _cache_key(raw: Any) -> Any:
+def cache_key(raw: Any) -> Any:
     """The key ``raw``'s result is cached under, or ``None`` when it is not cached.
 
     Text is its own key. Integers, dates and non-zero floats (Excel serials, Feishu
@@ -221,12 +222,18 @@ class RowNormalizer:
         # Load the division table and phone metadata now, not inside the first row.
         split_address("北京市")
 
+    def normalizer_of(self, name: str) -> tuple[Normalizer, Spread | None] | None:
+        """Field ``name``'s normalizer and how its result spreads into a row (``None`` for
+        the plain value), or ``None`` when ``name`` is not a customer field."""
+        entry = self._fields.get(name)
+        return None if entry is None else (entry[0], entry[1])
+
     def normalize_value(self, name: str, raw: Any) -> Normalized[Any]:
         """One field's raw value -> its normalized result (derived parts not spread)."""
         normalizer, _, cache = self._fields[name]
         if cache is None:
             return normalizer(raw)
-        key = _cache_key(raw)
+        key = cache_key(raw)
         if key is None:
             return normalizer(raw)
         result = cache.get(key)
@@ -258,7 +265,7 @@ class RowNormalizer:
             elif raw is None or raw == "":
                 continue
             else:
-                key = _cache_key(raw)
+                key = cache_key(raw)
             if cache is not None and key is not None:
                 result = cache.get(key)
                 if result is None:
@@ -275,7 +282,7 @@ class RowNormalizer:
                 if spread is None:
                     out[name] = value
                 else:
-                    spread(name, value, out)
+                    out.update(spread(name, value))
         return NormalizedRow(out, problems, unknown)
 
     def _review_cache(self, name: str, cache: _Cache) -> None:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bench.pipeline import HEADER_TO_FIELD, generate
+from core.effects import EffectTable
 from core.errors import ConfigError
 from core.issues import Severity
 from core.models import Customer
@@ -274,18 +275,25 @@ def test_row_outcome_contract() -> None:
 def test_an_unexpected_error_quarantines_the_row_without_quoting_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    opts = options()
-    plan = opts._plan()
+    compute = EffectTable._compute
 
-    def broken(values: Any) -> Any:
-        raise RuntimeError("11010519491231002X")
+    def broken(self: EffectTable, field: Any, raw: Any) -> Any:
+        if raw == "身份证11010519491231002X":
+            raise RuntimeError("11010519491231002X")
+        return compute(self, field, raw)
 
-    monkeypatch.setattr(plan, "normalize", broken)
-    outcome = process_row(SourceRow("t", "9", SEED_ROW), opts)
-    assert outcome.quarantined
-    [issue] = outcome.issues
-    assert "RuntimeError" in issue.reason
-    assert "11010519491231002X" not in repr(outcome.issues)
+    monkeypatch.setattr(EffectTable, "_compute", broken)
+    rows = [
+        SourceRow("t", str(n), {**SEED_ROW, "customer_id": f"C-20240510-{n + 1}"}) for n in range(5)
+    ]
+    rows[2] = SourceRow("t", "2", {**SEED_ROW, "remarks": "身份证11010519491231002X"})
+    outcomes = list(process_rows(rows, options()))
+    # Only the row that met the bug is quarantined; the others in its batch go on.
+    assert [o.quarantined for o in outcomes] == [False, False, True, False, False]
+    [issue] = outcomes[2].issues
+    assert "RuntimeError" in issue.reason and issue.row == "2"
+    assert "11010519491231002X" not in repr(outcomes[2].issues)
+    assert process_row(rows[2], options()).quarantined
 
 
 def test_quarantine_policy_still_counts_sensitive_values() -> None:

@@ -1,0 +1,288 @@
+"""Cell effects: everything the pipeline does to one cell, worked out once per distinct value.
+
+Normalizing a cell, the per-value checks of validate (date bounds, dropdown membership) and
+the sensitive-number scan of protect depend only on the field, the raw value and the run's
+settings, never on the rest of the row. Tables repeat their values endlessly (dropdowns,
+owners, dates, amounts, stock phrases in notes), so the pipeline works out a cell's *effect*
+once per field and distinct value and applies it to every row holding that value; looking a
+whole column of cells up is one ``map`` over a dict.
+
+An effect is a tuple of ``(field, value)`` pairs the cell puts into the row: its normalized
+value and the parts derived from it (province / city / district of an address, the date of
+a dated plan), empty for an empty cell. A cell that raises an issue has a :class:`Flagged`
+effect: the pairs it still contributes (a masked value, or nothing when it could not be
+read), the issues without their table and row (:class:`Note`), and whether a number was
+masked. What depends on the whole row (required fields) and the order of a row's issues are
+the pipeline's (``core.pipeline``); the staged functions ``normalize``, ``validate`` and
+``protect`` give the same values and issues, and ``tests/quality`` checks that they do.
+
+Memory stays bounded: each field remembers up to :data:`CACHE_CHECK` values, then either
+starts over (values repeat: dropdowns) or stops remembering (nearly every value new: phones,
+addresses, timestamps), the same review as :class:`~core.normalize.RowNormalizer`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+from typing import Any, Literal, NamedTuple
+
+from core.fields import FIELDS
+from core.issues import Severity
+from core.normalize import CACHE_CHECK, Normalizer, RowNormalizer, Spread, cache_key
+from core.protect import (
+    DIGIT_RUN,
+    SCANNED_FIELDS,
+    masked_value,
+    safe_excerpt,
+    scan_value,
+    sensitive_finding,
+)
+from core.validate import DATE_FIELDS, bounds_reason, choice_reason
+
+__all__ = ["NOTHING", "EffectTable", "Flagged", "Note", "Stage"]
+
+Pair = tuple[str, Any]
+Effect = tuple[Pair, ...]
+
+
+class Stage(IntEnum):
+    """Where an issue comes from; a row's issues are reported in this order, as running
+    ``validate`` and then ``protect`` on the row reports them."""
+
+    PROBLEM = 0  # the value could not be read (normalize)
+    REQUIRED = 1  # a required field is empty (validate)
+    BOUNDS = 2  # a date outside the sane years (validate)
+    CHOICE = 3  # not one of a dropdown's options (validate)
+    UNKNOWN = 4  # a column that is not a customer field (validate)
+    SENSITIVE = 5  # an ID / bank card / passport number was found (protect)
+
+
+#: Rank of a note that is ordered by its column's position in the row.
+BY_COLUMN = -1
+
+
+class Note(NamedTuple):
+    """An issue of one cell, before the table and row are known."""
+
+    stage: Stage
+    rank: int  # order within the stage: the field's place in that check, or BY_COLUMN
+    field: str
+    value: str  # already an excerpt, masked
+    reason: str
+    severity: Severity = Severity.ERROR
+
+
+class Flagged(tuple[Pair, ...]):
+    """The effect of a cell with issues: the pairs it still contributes, and its notes."""
+
+    notes: tuple[Note, ...]
+    masked: int  # 1 when a sensitive number in it was masked
+
+    def __new__(cls, pairs: Sequence[Pair], notes: Sequence[Note], masked: int = 0) -> Flagged:
+        self = super().__new__(cls, pairs)
+        self.notes = tuple(notes)
+        self.masked = masked
+        return self
+
+
+#: The effect of an empty cell.
+NOTHING: Effect = ()
+
+#: Marks the cache keys of typed values (see :func:`core.normalize.cache_key`), so that a
+#: tuple written into a cell can never be mistaken for one.
+_TYPED = object()
+
+_digit_run = DIGIT_RUN.search
+_DATE_RANK = {name: rank for rank, name in enumerate(DATE_FIELDS)}
+_SCANNED_RANK = {name: rank for rank, name in enumerate(SCANNED_FIELDS)}
+
+
+@dataclass(slots=True)
+class _Field:
+    name: str
+    normalizer: Normalizer
+    spread: Spread | None
+    choices: tuple[str, ...] | None
+    choice_rank: int
+    scanned_rank: int | None  # None: not scanned for sensitive numbers
+    dated: bool  # whether its value (or one derived from it) is a date to check
+    memo: dict[Any, Effect] | None
+    seen: int = 0  # cells looked up since the memo (re)started
+
+    @property
+    def plain(self) -> bool:
+        """Whether a readable value is all there is to it: one pair, no further checks."""
+        return (
+            self.spread is None
+            and self.choices is None
+            and self.scanned_rank is None
+            and not self.dated
+        )
+
+
+class EffectTable:
+    """Effects of cells under one configuration and one range of sane years.
+
+    Args:
+        normalize: the run's normalizers (built from its quality settings).
+        choices: allowed values per dropdown field, in the order validate checks them.
+        policy: what protect does with a sensitive number (``mask`` or ``quarantine``).
+        years: the first and last sane year of a date.
+    """
+
+    def __init__(
+        self,
+        normalize: RowNormalizer,
+        *,
+        choices: Mapping[str, tuple[str, ...]],
+        policy: Literal["mask", "quarantine"],
+        years: tuple[int, int],
+    ) -> None:
+        self.policy = policy
+        self.years = years
+        self._bounds_reason = bounds_reason(*years)
+        choice_ranks = {name: rank for rank, name in enumerate(choices)}
+        self._fields: dict[str, _Field] = {}
+        for spec in FIELDS:
+            found = normalize.normalizer_of(spec.name)
+            if found is None:  # pragma: no cover - every dictionary field has a normalizer
+                continue
+            normalizer, spread = found
+            self._fields[spec.name] = _Field(
+                spec.name,
+                normalizer,
+                spread,
+                choices.get(spec.name),
+                choice_ranks.get(spec.name, 0),
+                _SCANNED_RANK.get(spec.name),
+                spec.name in _DATE_RANK or f"{spec.name}_date" in _DATE_RANK,
+                _fresh_memo(),
+            )
+        self._plain = frozenset(name for name, field in self._fields.items() if field.plain)
+        self._unknown: dict[str, Flagged] = {}
+
+    def column(self, name: str, cells: Sequence[Any]) -> list[Effect]:
+        """The effects of a column of field ``name``'s raw cells, in order."""
+        field = self._fields.get(name)
+        if field is None:
+            return [self._unknown_column(name)] * len(cells)
+        memo = field.memo
+        effects: list[Effect | None]
+        if memo is not None:
+            field.seen += len(cells)
+            try:
+                effects = list(map(memo.get, cells))
+            except TypeError:  # an unhashable cell (a list of options): one by one below
+                effects = [None] * len(cells)
+        else:
+            effects = [None] * len(cells)
+        if None in effects:
+            lookup = self._lookup
+            for index, effect in enumerate(effects):
+                if effect is None:
+                    effects[index] = lookup(field, cells[index])
+            if memo is not None and len(memo) >= CACHE_CHECK:
+                self._review(field)
+        return effects  # type: ignore[return-value]  # every None was replaced
+
+    def effect(self, name: str, raw: Any) -> Effect:
+        """The effect of one cell of field ``name``."""
+        return self.column(name, (raw,))[0]
+
+    def _unknown_column(self, name: str) -> Flagged:
+        from core.validate import REASON_UNKNOWN_FIELD
+
+        flagged = self._unknown.get(name)
+        if flagged is None:
+            note = Note(Stage.UNKNOWN, BY_COLUMN, name, "", REASON_UNKNOWN_FIELD, Severity.WARNING)
+            flagged = self._unknown[name] = Flagged((), (note,))
+        return flagged
+
+    def _lookup(self, field: _Field, raw: Any) -> Effect:
+        if type(raw) is str:
+            if not raw:
+                return NOTHING
+            key: Any = raw
+        elif raw is None or raw == "":
+            return NOTHING
+        else:
+            typed = cache_key(raw)
+            key = None if typed is None else (_TYPED, typed)
+        memo = field.memo
+        if memo is None or key is None:
+            return self._compute(field, raw)
+        effect = memo.get(key)
+        if effect is None:
+            effect = memo[key] = self._compute(field, raw)
+        return effect
+
+    def _compute(self, field: _Field, raw: Any) -> Effect:
+        name = field.name
+        value, problem = field.normalizer(raw)
+        if problem is not None:
+            return Flagged((), (Note(Stage.PROBLEM, BY_COLUMN, name, safe_excerpt(raw), problem),))
+        if value is None:
+            return NOTHING
+        if name in self._plain:
+            return ((name, value),)
+        pairs = [(name, value)] if field.spread is None else field.spread(name, value)
+        notes: list[Note] = []
+        if field.dated:
+            first, last = self.years
+            for key, item in pairs:
+                rank = _DATE_RANK.get(key)
+                if rank is not None and isinstance(item, date) and not first <= item.year <= last:
+                    # The issue names the field the date was read from and quotes the cell.
+                    notes.append(
+                        Note(Stage.BOUNDS, rank, name, safe_excerpt(raw), self._bounds_reason)
+                    )
+        options = field.choices
+        if options is not None and value not in options:
+            reason = choice_reason(options)
+            notes.append(Note(Stage.CHOICE, field.choice_rank, name, safe_excerpt(value), reason))
+        masked = 0
+        if field.scanned_rank is not None:
+            for index, (key, item) in enumerate(pairs):
+                if key != name or item is None:
+                    continue
+                if type(item) is str and _digit_run(item) is None:
+                    continue  # the commonest answer, without a call
+                new, kinds = scan_value(item)
+                if kinds:
+                    reason, severity = sensitive_finding(kinds, self.policy)
+                    notes.append(
+                        Note(
+                            Stage.SENSITIVE,
+                            field.scanned_rank,
+                            name,
+                            safe_excerpt(new),
+                            reason,
+                            severity,
+                        )
+                    )
+                    pairs[index] = (name, masked_value(name, new))
+                    masked = 1
+        if notes:
+            return Flagged(pairs, notes, masked)
+        return tuple(pairs)
+
+    def _review(self, field: _Field) -> None:
+        """A field's memo is full: keep remembering if values repeat, else stop for it.
+
+        Fewer than two lookups per remembered value since the memo (re)started means most
+        lookups missed: values of this field rarely repeat (phones, addresses, timestamps),
+        and remembering them would only cost time and memory.
+        """
+        if field.memo is not None and field.seen < len(field.memo) * 2:
+            field.memo = None
+            return
+        field.memo = _fresh_memo()
+        field.seen = 0
+
+
+def _fresh_memo() -> dict[Any, Effect]:
+    # Empty cells are looked up like any other value, and found at once.
+    return {"": NOTHING, None: NOTHING}

@@ -1,0 +1,231 @@
+"""The pipeline works column by column over batches, remembering each distinct cell's effect.
+
+Whatever it remembers, its outcomes must be exactly those of the staged functions run on each
+row in turn (normalize -> validate -> protect -> tag -> Customer): same customer, same issues
+in the same order, same masked count, same added tags. The reference below composes those
+public functions by hand and every test compares against it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import core.effects
+from bench.pipeline import HEADER_TO_FIELD, RULES, generate
+from core.fields import FIELDS
+from core.issues import Severity
+from core.normalize import RowNormalizer
+from core.pipeline import (
+    BATCH_ROWS,
+    PipelineOptions,
+    RowOutcome,
+    SourceRow,
+    build_customer,
+    process_row,
+    process_rows,
+)
+from core.protect import SCANNED_FIELDS, protect
+from core.settings import QualitySettings
+from core.tag import compile_rules, rule_tags
+from core.validate import required_fields, validate
+
+TODAY = date(2025, 6, 1)
+MINIMAL = {"company_name": "甲公司", "contact_name": "王伟", "phone": "13812345678"}
+
+
+def reference(row: SourceRow, options: PipelineOptions) -> RowOutcome:
+    """One row through the staged functions, the way the pipeline is specified."""
+    quality = options.quality
+    normalizer = RowNormalizer(quality, options.timezone)
+    today = options.today or TODAY
+    normalized = normalizer(row.values)
+    issues = validate(
+        normalized.values,
+        normalized.problems,
+        quality=quality,
+        today=today,
+        table=row.table,
+        row=row.row,
+        required=required_fields(quality),
+        choices={name: table.choices for name, table in normalizer.enum_tables.items()},
+        unknown=normalized.unknown,
+        raw=row.values,
+    )
+    guarded = protect(
+        normalized.values,
+        policy=quality.sensitive,
+        table=row.table,
+        row=row.row,
+        fields=SCANNED_FIELDS,
+    )
+    issues.extend(guarded.issues)
+    if any(issue.severity is Severity.ERROR for issue in issues):
+        return RowOutcome(row, None, issues, guarded.masked)
+    values = dict(guarded.values)
+    rules = compile_rules(options.tagging, normalizer.enum_tables)
+    new_tags = rule_tags(values, rules, today)
+    added: tuple[str, ...] = ()
+    if new_tags:
+        manual = values.get("tags") or ()
+        added = tuple(tag for tag in dict.fromkeys(new_tags) if tag not in manual)
+        values["tags"] = tuple(sorted({*manual, *new_tags}))
+    return RowOutcome(row, build_customer(values), issues, guarded.masked, added)
+
+
+def same(got: RowOutcome, want: RowOutcome) -> None:
+    assert got.source is want.source
+    assert got.issues == want.issues, got.source.row
+    assert (got.masked, got.added_tags) == (want.masked, want.added_tags), got.source.row
+    if want.customer is None:
+        assert got.customer is None, got.source.row
+        return
+    assert got.customer is not None, (got.source.row, got.issues)
+    assert got.customer.model_dump() == want.customer.model_dump(), got.source.row
+    assert got.customer.model_fields_set == want.customer.model_fields_set
+
+
+def bench_rows(count: int, seed: int) -> list[SourceRow]:
+    return [
+        SourceRow("bench", str(number), {HEADER_TO_FIELD[h]: v for h, v in raw.items()})
+        for number, raw in enumerate(generate(count, seed), start=2)
+    ]
+
+
+@pytest.mark.parametrize("sensitive", ["mask", "quarantine"])
+def test_generated_messy_rows_match_the_staged_functions(sensitive: str) -> None:
+    options = PipelineOptions(
+        quality=QualitySettings(sensitive=sensitive), tagging=RULES, today=TODAY
+    )
+    rows = bench_rows(3 * BATCH_ROWS + 17, seed=11)  # several batches and a partial one
+    outcomes = list(process_rows(rows, options))
+    assert len(outcomes) == len(rows)
+    for got, row in zip(outcomes, rows, strict=True):
+        same(got, reference(row, options))
+    # The set is messy enough to exercise every kind of outcome.
+    assert any(o.quarantined for o in outcomes)
+    assert any(o.masked for o in outcomes)
+    assert any(o.added_tags for o in outcomes)
+    assert any(o.issues and not o.quarantined for o in outcomes) == (sensitive == "mask")
+
+
+def test_sparse_rows_unknown_columns_and_unhashable_cells() -> None:
+    """Rows with different columns (Airtable leaves empty fields out), columns that are not
+    customer fields, and cells holding lists or dicts, mixed in one batch."""
+    options = PipelineOptions(tagging=RULES, today=TODAY)
+    base = bench_rows(60, seed=3)
+    rows: list[SourceRow] = []
+    for index, row in enumerate(base):
+        values: dict[str, Any] = dict(row.values)
+        if index % 3 == 0:
+            values = {k: v for k, v in values.items() if v not in ("", None)}
+        if index % 5 == 0:
+            values["微信号"] = "wx_123"
+        if index % 7 == 0:
+            values["tags"] = ["高意向", "VIP"]
+            values["company_name"] = [{"type": "text", "text": "上海蓝海贸易有限公司"}]
+        if index % 11 == 0:
+            values = {}
+        rows.append(SourceRow(row.table, row.row, values))
+    for got, row in zip(process_rows(rows, options), rows, strict=True):
+        same(got, reference(row, options))
+
+
+def test_typed_cells_do_not_share_remembered_effects() -> None:
+    """1, 1.0 and True are equal in Python but different cells; a tuple cell must never meet
+    the key a typed cell is remembered under."""
+    options = PipelineOptions(today=TODAY)
+    cells: list[Any] = [1, 1.0, True, "1", 45139, 45139.0, "45139", date(2024, 5, 10), (int, 1)]
+    rows = [
+        SourceRow("t", str(n), {**MINIMAL, "total_amount": cell, "last_follow_up": cell})
+        for n, cell in enumerate(cells * 2)
+    ]
+    for got, row in zip(process_rows(rows, options), rows, strict=True):
+        same(got, reference(row, options))
+
+
+def test_fields_whose_values_never_repeat_stop_being_remembered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(core.effects, "CACHE_CHECK", 64)
+    options = PipelineOptions(tagging=RULES, today=TODAY)
+    rows = bench_rows(2 * BATCH_ROWS, seed=5)
+    outcomes = list(process_rows(rows, options))
+    for got, row in zip(outcomes, rows, strict=True):
+        same(got, reference(row, options))
+    fields = options._plan().effects(TODAY)._fields
+    assert fields["phone"].memo is None  # nearly every phone is new
+    assert fields["level"].memo is not None  # a dropdown repeats
+    assert len(fields["level"].memo) < 64
+
+
+def test_remembered_date_checks_follow_the_year() -> None:
+    """The sane range of years moves with today; effects worked out under last year's range
+    are not reused."""
+    options = PipelineOptions(quality=QualitySettings(future_years=0), today=date(2024, 12, 31))
+    row = SourceRow(
+        "t",
+        "2",
+        {**MINIMAL, "last_follow_up": "2025-01-02"},
+    )
+    assert process_row(row, options).quarantined
+    options.today = date(2025, 1, 1)
+    assert not process_row(row, options).quarantined
+
+
+def test_issue_order_matches_the_stages() -> None:
+    """Problems in column order, then required, bounds, dropdowns, unknown columns, and
+    sensitive numbers last: the order a person reads in the quarantine report."""
+    options = PipelineOptions(quality=QualitySettings(sensitive="quarantine"), today=TODAY)
+    row = SourceRow(
+        "t",
+        "9",
+        {
+            "remarks": "身份证11010519491231002X",
+            "微信": "x",
+            "level": "D级",
+            "updated_at": "1900-01-01 10:00",
+            "phone": "138****5678",
+            "email": "not-an-email",
+            "company_name": "",
+        },
+    )
+    got = process_row(row, options)
+    same(got, reference(row, options))
+    assert [issue.field for issue in got.issues] == [
+        "level",
+        "phone",
+        "email",
+        "company_name",
+        "contact_name",
+        "updated_at",
+        "微信",
+        "remarks",
+    ]
+
+
+_cell = st.one_of(
+    st.text(max_size=30),
+    st.text(alphabet="0123456789０１２３４５６７８９-/.年月日: +万¥,()转", max_size=24),
+    st.integers(min_value=-(10**14), max_value=10**14),
+    st.floats(allow_nan=False),
+    st.dates(),
+    st.none(),
+    st.lists(st.text(max_size=8), max_size=3),
+)
+_names = [spec.name for spec in FIELDS] + ["备用列"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.dictionaries(st.sampled_from(_names), _cell, max_size=12), max_size=25))
+def test_arbitrary_rows_match_the_staged_functions(rows: list[dict[str, Any]]) -> None:
+    options = PipelineOptions(tagging=RULES, today=TODAY)
+    sources = [SourceRow("t", str(n), values) for n, values in enumerate(rows)]
+    # A batch repeats cells across rows, the way tables do.
+    sources += sources[: len(sources) // 2]
+    for got, row in zip(process_rows(sources, options), sources, strict=True):
+        same(got, reference(row, options))
