@@ -111,16 +111,19 @@ class _Field:
     dated: bool  # whether its value (or one derived from it) is a date to check
     memo: dict[Any, Effect] | None
     seen: int = 0  # cells looked up since the memo (re)started
+    shape: int = 0  # _PLAIN, _TEXT or _OTHER, set by __post_init__
 
-    @property
-    def plain(self) -> bool:
-        """Whether a readable value is all there is to it: one pair, no further checks."""
-        return (
-            self.spread is None
-            and self.choices is None
-            and self.scanned_rank is None
-            and not self.dated
-        )
+    def __post_init__(self) -> None:
+        simple = self.spread is None and self.choices is None and not self.dated
+        if simple and self.scanned_rank is None:
+            self.shape = _PLAIN  # a readable value is all there is to it
+        elif simple:
+            self.shape = _TEXT  # only scanned for sensitive numbers
+        else:
+            self.shape = _OTHER
+
+
+_PLAIN, _TEXT, _OTHER = 0, 1, 2
 
 
 class EffectTable:
@@ -161,7 +164,6 @@ class EffectTable:
                 spec.name in _DATE_RANK or f"{spec.name}_date" in _DATE_RANK,
                 _fresh_memo(),
             )
-        self._plain = frozenset(name for name, field in self._fields.items() if field.plain)
         self._unknown: dict[str, Flagged] = {}
 
     def column(self, name: str, cells: Sequence[Any]) -> list[Effect]:
@@ -180,10 +182,20 @@ class EffectTable:
         else:
             effects = [None] * len(cells)
         if None in effects:
-            lookup = self._lookup
+            compute, lookup = self._compute, self._lookup
             for index, effect in enumerate(effects):
-                if effect is None:
-                    effects[index] = lookup(field, cells[index])
+                if effect is not None:
+                    continue
+                raw = cells[index]
+                if type(raw) is not str:
+                    effects[index] = lookup(field, raw)
+                elif memo is None:
+                    effects[index] = compute(field, raw) if raw else NOTHING
+                else:  # not remembered when the column was looked up, maybe since
+                    effect = memo.get(raw)
+                    if effect is None:
+                        effect = memo[raw] = compute(field, raw)
+                    effects[index] = effect
             if memo is not None and len(memo) >= CACHE_CHECK:
                 self._review(field)
         return effects  # type: ignore[return-value]  # every None was replaced
@@ -226,7 +238,8 @@ class EffectTable:
             return Flagged((), (Note(Stage.PROBLEM, BY_COLUMN, name, safe_excerpt(raw), problem),))
         if value is None:
             return NOTHING
-        if name in self._plain:
+        shape = field.shape
+        if shape == _PLAIN or (shape == _TEXT and type(value) is str and _digit_run(value) is None):
             return ((name, value),)
         pairs = [(name, value)] if field.spread is None else field.spread(name, value)
         notes: list[Note] = []
@@ -244,27 +257,19 @@ class EffectTable:
             reason = choice_reason(options)
             notes.append(Note(Stage.CHOICE, field.choice_rank, name, safe_excerpt(value), reason))
         masked = 0
-        if field.scanned_rank is not None:
-            for index, (key, item) in enumerate(pairs):
-                if key != name or item is None:
-                    continue
-                if type(item) is str and _digit_run(item) is None:
-                    continue  # the commonest answer, without a call
-                new, kinds = scan_value(item)
-                if kinds:
-                    reason, severity = sensitive_finding(kinds, self.policy)
-                    notes.append(
-                        Note(
-                            Stage.SENSITIVE,
-                            field.scanned_rank,
-                            name,
-                            safe_excerpt(new),
-                            reason,
-                            severity,
-                        )
-                    )
-                    pairs[index] = (name, masked_value(name, new))
-                    masked = 1
+        rank = field.scanned_rank
+        item = pairs[0][1]  # the field's own value comes first
+        if (
+            rank is not None
+            and item is not None
+            and not (type(item) is str and _digit_run(item) is None)
+        ):
+            new, kinds = scan_value(item)
+            if kinds:
+                reason, severity = sensitive_finding(kinds, self.policy)
+                notes.append(Note(Stage.SENSITIVE, rank, name, safe_excerpt(new), reason, severity))
+                pairs[0] = (name, masked_value(name, new))
+                masked = 1
         if notes:
             return Flagged(pairs, notes, masked)
         return tuple(pairs)

@@ -184,6 +184,8 @@ class _Plan:
         )
         # The rules' tests inlined into the row loop: one call per test, none per rule.
         self.rule_tests = tuple((rule.tag, rule.tests) for rule in self.rules)
+        # Rules with a tag of their own (the usual case) add no tag twice: no need to dedupe.
+        self.distinct_tags = len({rule.tag for rule in self.rules}) == len(self.rules)
         self.choices = {name: table.choices for name, table in self.normalize.enum_tables.items()}
         self.zone = ZoneInfo(options.timezone)
         self._effects: EffectTable | None = None
@@ -295,9 +297,13 @@ class _Plan:
                 new_tags.append(tag)
         if not new_tags:
             return ()
-        manual = get("tags") or ()
+        manual = get("tags")
+        if not manual:
+            added = tuple(new_tags) if self.distinct_tags else tuple(dict.fromkeys(new_tags))
+            values["tags"] = tuple(sorted(added))
+            return added
         values["tags"] = tuple(sorted({*manual, *new_tags}))
-        return tuple(tag for tag in dict.fromkeys(new_tags) if tag not in manual)
+        return tuple([tag for tag in dict.fromkeys(new_tags) if tag not in manual])
 
 
 def _broken_row(row: SourceRow, exc: Exception) -> RowOutcome:

@@ -30,7 +30,7 @@ from core.pipeline import (
     process_rows,
 )
 from core.protect import SCANNED_FIELDS, protect
-from core.settings import QualitySettings
+from core.settings import QualitySettings, TagRule
 from core.tag import compile_rules, rule_tags
 from core.validate import required_fields, validate
 
@@ -111,6 +111,25 @@ def test_generated_messy_rows_match_the_staged_functions(sensitive: str) -> None
     assert any(o.masked for o in outcomes)
     assert any(o.added_tags for o in outcomes)
     assert any(o.issues and not o.quarantined for o in outcomes) == (sensitive == "mask")
+
+
+def test_rules_sharing_a_tag_and_tags_people_entered() -> None:
+    rules = (
+        *RULES,
+        TagRule(tag="华东", when={"city": {"in": ["南京市", "苏州市"]}}),
+        TagRule(tag="高意向", when={"level": "重点客户"}),
+    )
+    options = PipelineOptions(tagging=rules, today=TODAY)
+    rows = bench_rows(400, seed=8)
+    outcomes = list(process_rows(rows, options))
+    for got, row in zip(outcomes, rows, strict=True):
+        same(got, reference(row, options))
+    # Some rows already had the tag a rule adds, some had none: both ways were taken.
+    assert any(
+        o.customer and "高意向" in o.customer.tags and "高意向" not in o.added_tags
+        for o in outcomes
+    )
+    assert any(o.customer and "高意向" in o.added_tags for o in outcomes)
 
 
 def test_sparse_rows_unknown_columns_and_unhashable_cells() -> None:
