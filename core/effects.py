@@ -23,15 +23,19 @@ addresses, timestamps), the same review as :class:`~core.normalize.RowNormalizer
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
+from functools import partial
 from typing import Any, Literal, NamedTuple
 
-from core.fields import FIELDS
+from core.fields import FIELDS, FieldType
 from core.issues import Severity
 from core.normalize import CACHE_CHECK, Normalizer, RowNormalizer, Spread, cache_key
+from core.normalize.dates import plain_datetimes, zone
+from core.normalize.phones import clean_mobiles
+from core.normalize.text import clean_emails, clean_lines
 from core.protect import (
     DIGIT_RUN,
     SCANNED_FIELDS,
@@ -110,20 +114,29 @@ class _Field:
     scanned_rank: int | None  # None: not scanned for sensitive numbers
     dated: bool  # whether its value (or one derived from it) is a date to check
     memo: dict[Any, Effect] | None
+    #: The clean cells of a column read at once (see core.normalize.text.clean_lines).
+    fast_form: Callable[[Sequence[Any]], list[Any]] | None = None
     seen: int = 0  # cells looked up since the memo (re)started
-    shape: int = 0  # _PLAIN, _TEXT or _OTHER, set by __post_init__
+    shape: int = 0  # _PLAIN, _TEXT, _DATE or _OTHER, set by __post_init__
 
     def __post_init__(self) -> None:
-        simple = self.spread is None and self.choices is None and not self.dated
-        if simple and self.scanned_rank is None:
+        simple = self.spread is None and self.choices is None
+        if simple and self.scanned_rank is None and not self.dated:
             self.shape = _PLAIN  # a readable value is all there is to it
-        elif simple:
+        elif simple and not self.dated:
             self.shape = _TEXT  # only scanned for sensitive numbers
+        elif simple and self.scanned_rank is None:
+            self.shape = _DATE  # only its year checked
         else:
             self.shape = _OTHER
 
 
-_PLAIN, _TEXT, _OTHER = 0, 1, 2
+_PLAIN, _TEXT, _DATE, _OTHER = 0, 1, 2, 3
+
+#: Kinds of values that rarely repeat from row to row: not remembered at all.
+_UNIQUE_KINDS = frozenset(
+    {FieldType.PHONE, FieldType.EMAIL, FieldType.ADDRESS, FieldType.DATETIME, FieldType.ID}
+)
 
 
 class EffectTable:
@@ -154,6 +167,12 @@ class EffectTable:
             if found is None:  # pragma: no cover - every dictionary field has a normalizer
                 continue
             normalizer, spread = found
+            fast_forms: dict[FieldType, Callable[[Sequence[Any]], list[Any]]] = {
+                FieldType.TEXT: clean_lines,
+                FieldType.EMAIL: clean_emails,
+                FieldType.PHONE: clean_mobiles,
+                FieldType.DATETIME: partial(plain_datetimes, tz=zone(normalize.timezone)),
+            }
             self._fields[spec.name] = _Field(
                 spec.name,
                 normalizer,
@@ -162,7 +181,8 @@ class EffectTable:
                 choice_ranks.get(spec.name, 0),
                 _SCANNED_RANK.get(spec.name),
                 spec.name in _DATE_RANK or f"{spec.name}_date" in _DATE_RANK,
-                _fresh_memo(),
+                None if spec.type in _UNIQUE_KINDS else _fresh_memo(),
+                fast_forms.get(spec.type),
             )
         self._unknown: dict[str, Flagged] = {}
 
@@ -179,6 +199,14 @@ class EffectTable:
                 effects = list(map(memo.get, cells))
             except TypeError:  # an unhashable cell (a list of options): one by one below
                 effects = [None] * len(cells)
+            if field.fast_form is not None and None in effects:
+                missing = [index for index, effect in enumerate(effects) if effect is None]
+                found = self._fast(field, [cells[index] for index in missing])
+                for index, effect in zip(missing, found, strict=True):
+                    if effect is not None:
+                        effects[index] = memo[cells[index]] = effect
+        elif field.fast_form is not None:
+            effects = self._fast(field, cells)
         else:
             effects = [None] * len(cells)
         if None in effects:
@@ -199,6 +227,29 @@ class EffectTable:
             if memo is not None and len(memo) >= CACHE_CHECK:
                 self._review(field)
         return effects  # type: ignore[return-value]  # every None was replaced
+
+    def _fast(self, field: _Field, cells: Sequence[Any]) -> list[Effect | None]:
+        """Effects of the cells the field's fast form reads (None for the others), each the
+        same as :meth:`_compute` would give."""
+        assert field.fast_form is not None
+        name = field.name
+        values = field.fast_form(cells)
+        shape = field.shape
+        if shape == _PLAIN:
+            return [None if value is None else ((name, value),) for value in values]
+        if shape == _TEXT:
+            run = _digit_run  # a value with a 4-digit run is scanned by _compute
+            return [
+                None if value is None or run(value) is not None else ((name, value),)
+                for value in values
+            ]
+        if shape == _DATE:
+            first, last = self.years
+            return [
+                None if value is None or not first <= value.year <= last else ((name, value),)
+                for value in values
+            ]
+        return [None] * len(values)  # pragma: no cover - no fast form for other shapes
 
     def effect(self, name: str, raw: Any) -> Effect:
         """The effect of one cell of field ``name``."""
@@ -240,6 +291,12 @@ class EffectTable:
             return NOTHING
         shape = field.shape
         if shape == _PLAIN or (shape == _TEXT and type(value) is str and _digit_run(value) is None):
+            return ((name, value),)
+        if (
+            shape == _DATE
+            and isinstance(value, date)
+            and self.years[0] <= value.year <= self.years[1]
+        ):
             return ((name, value),)
         pairs = [(name, value)] if field.spread is None else field.spread(name, value)
         notes: list[Note] = []

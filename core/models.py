@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core.normalize.base import SEQUENCE_TYPES
+
 #: 客户编号 as tablesync generates it: C-YYYYMMDD-N.
 CUSTOMER_ID_PATTERN = re.compile(r"^C-(\d{8})-(\d{1,6})$")
 
@@ -63,7 +65,7 @@ class Customer(BaseModel):
     @classmethod
     def _tags_are_a_set(cls, value: Any) -> Any:
         # Tags are a set: order and repeats carry no meaning, so store them sorted and unique.
-        if isinstance(value, list | tuple | set | frozenset):
+        if isinstance(value, SEQUENCE_TYPES):
             return tuple(sorted({str(tag).strip() for tag in value if str(tag).strip()}))
         return value
 

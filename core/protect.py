@@ -35,6 +35,7 @@ from typing import Any, Literal, NamedTuple
 
 from core.fields import FIELD_BY_NAME, FieldType
 from core.issues import Issue, Severity, excerpt
+from core.normalize.base import SEQUENCE_TYPES
 from core.normalize.text import FOLD_TEXT, fold_all, fold_text
 
 SensitiveKind = Literal["id_number", "bank_card", "passport"]
@@ -347,7 +348,7 @@ def safe_excerpt(value: Any) -> str:
     without a valid checksum, because an ID number that went through a spreadsheet's float
     (110105194912310016) has lost its check digit but not its meaning.
     """
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, SEQUENCE_TYPES):
         value = ", ".join(str(item) for item in value)
     elif isinstance(value, float) and value.is_integer() and abs(value) < 1e20:
         value = int(value)

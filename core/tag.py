@@ -32,6 +32,7 @@ from typing import Any
 from core.errors import ConfigError
 from core.fields import FIELD_BY_NAME, FieldType, field_for_header
 from core.models import DERIVED_FIELDS
+from core.normalize.base import NUMBER_TYPES
 from core.normalize.enums import EnumTable, build_enum_table, fold_key
 from core.normalize.text import clean_tag
 from core.settings import TagCondition, TagRule
@@ -54,6 +55,9 @@ class CompiledRule:
             if not check(get(key), today):
                 return False
         return True
+
+
+_DATE_TYPES = (datetime, date)
 
 
 def _resolve_field(key: str) -> str:
@@ -85,7 +89,7 @@ def _text_key(value: Any) -> str:
                 _TEXT_KEYS.clear()
             key = _TEXT_KEYS[value] = fold_key(value)
         return key
-    if isinstance(value, datetime | date):
+    if isinstance(value, _DATE_TYPES):
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
@@ -99,7 +103,7 @@ def _number(value: Any) -> Decimal | None:
         return value
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, Decimal | int | float):
+    if isinstance(value, NUMBER_TYPES):
         return Decimal(str(value))
     try:
         return Decimal(str(value).replace(",", ""))

@@ -104,6 +104,11 @@ class _Names:
         if len(name) not in known:
             self.lengths[name[0]] = tuple(sorted((*known, len(name)), reverse=True))
 
+    def reach(self, text: str, pos: int) -> int:
+        """One past the last position of ``text`` that :meth:`match` at ``pos`` reads."""
+        lengths = self.lengths.get(text[pos]) if pos < len(text) else None
+        return pos + lengths[0] + 1 if lengths is not None else pos + 1
+
     def match(self, text: str, pos: int) -> tuple[str, list[_Entry]] | None:
         """The longest spelling at ``text[pos:]`` that is usable there.
 
@@ -315,21 +320,68 @@ def _only(entries: list[_Entry]) -> _Unit | None:
     return None
 
 
-def split_address(text: str) -> tuple[str | None, str | None, str | None]:
+Split = tuple[str | None, str | None, str | None]
+
+#: Answers of :func:`split_address` by the start of the address its walk read (see there),
+#: and how often each length of start was the one read, most frequent first when looked up.
+_SPLIT_MEMO: dict[str, Split] = {}
+#: Answers for addresses the walk read to the end of (division names alone).
+_SPLIT_WHOLE: dict[str, Split] = {}
+_SPLIT_LENGTHS: dict[int, int] = {}
+_SPLIT_LENGTHS_TRIED = 6
+
+
+def split_address(text: str) -> Split:
     """(province, city, district) of a cleaned address; each ``None`` when not told.
+
+    The walk reads only the start of an address, up to just past the divisions (the street
+    and number after them change nothing), so its answer is remembered by that start:
+    addresses of one table share a few hundred starts.
 
     >>> split_address("北京市海淀区中关村大街1号")
     ('北京市', '北京市', '海淀区')
     >>> split_address("广东深圳南山科苑路12号")
     ('广东省', '深圳市', '南山区')
     """
-    divs = _divisions()
     s = "".join(text.split()) if " " in text or not text.isprintable() else text
+    memo = _SPLIT_MEMO
+    found = _SPLIT_WHOLE.get(s)
+    if found is not None:
+        return found
+    for length in _SPLIT_LENGTHS:
+        found = memo.get(s[:length])
+        if found is not None:
+            return found
+    read, answer = _walk(s)
+    if len(memo) >= _MEMO_SIZE or len(_SPLIT_WHOLE) >= _MEMO_SIZE:
+        memo.clear()
+        _SPLIT_WHOLE.clear()
+        _SPLIT_LENGTHS.clear()
+    if len(s) < read:
+        # The walk reached the end: only the same address has the same answer.
+        _SPLIT_WHOLE[s] = answer
+        return answer
+    # s[:read] is all the walk looked at: any address starting with it has this answer.
+    memo[s[:read]] = answer
+    seen = _SPLIT_LENGTHS.get(read)
+    _SPLIT_LENGTHS[read] = 1 if seen is None else seen + 1
+    if seen is None or len(memo) % 256 == 0:  # now and then, most frequent first
+        ordered = sorted(_SPLIT_LENGTHS.items(), key=lambda item: -item[1])
+        _SPLIT_LENGTHS.clear()
+        _SPLIT_LENGTHS.update(ordered[:_SPLIT_LENGTHS_TRIED])
+    return answer
+
+
+def _walk(s: str) -> tuple[int, Split]:
+    """How far into ``s`` the walk read, and its answer."""
+    divs = _divisions()
+    reach = 2  # the 中国 check
     pos = 2 if s.startswith("中国") else 0
     province: _Unit | None = None
     city: _Unit | None = None
     district: _Unit | None = None
 
+    reach = max(reach, divs.province_names.reach(s, pos))
     hit = divs.province_names.match(s, pos)
     if hit is not None:
         province = _only(hit[1])
@@ -339,13 +391,18 @@ def split_address(text: str) -> tuple[str | None, str | None, str | None]:
     if province is not None and province.code in MUNICIPALITIES:
         city = province
         # "北京市北京市海淀区" and "上海市市辖区" happen: skip the repeated city.
-        hit = divs.city_names_in[province.code].match(s, pos)
+        names = divs.city_names_in[province.code]
+        reach = max(reach, names.reach(s, pos))
+        hit = names.match(s, pos)
         if hit is not None:
             pos += len(hit[0])
+        reach = max(reach, pos + 3)
         if s.startswith("市辖区", pos):
             pos += 3
     else:
         scope = divs.city_names if province is None else divs.city_names_in.get(province.code)
+        if scope is not None:
+            reach = max(reach, scope.reach(s, pos))
         hit = scope.match(s, pos) if scope is not None else None
         if hit is not None:
             city = _only(hit[1])
@@ -355,20 +412,23 @@ def split_address(text: str) -> tuple[str | None, str | None, str | None]:
                     province = divs.provinces.get(city.province)
                     if city.code in MUNICIPALITIES:
                         hit = None
+                        reach = max(reach, pos + 3)
                         if s.startswith("市辖区", pos):
                             pos += 3
 
     if city is not None:
-        names = divs.district_names_in_city.get(city.code)
-        hit = names.match(s, pos) if names is not None else None
+        scope = divs.district_names_in_city.get(city.code)
     elif province is not None:
-        names = divs.district_names_in_province.get(province.code)
-        hit = names.match(s, pos) if names is not None else None
+        scope = divs.district_names_in_province.get(province.code)
     else:
-        hit = divs.district_names.match(s, pos)
+        scope = divs.district_names
+    if scope is not None:
+        reach = max(reach, scope.reach(s, pos))
+    hit = scope.match(s, pos) if scope is not None else None
     if hit is not None:
         name, entries = hit
         end = pos + len(name)
+        reach = max(reach, end + 1)
         if end < len(s) and s[end] in _STREET_CHARS:
             entries = [entry for entry in entries if not entry[1]]
         district = _only(entries) if entries else None
@@ -378,12 +438,12 @@ def split_address(text: str) -> tuple[str | None, str | None, str | None]:
             province = divs.provinces.get(district.province)
         if city is None:
             city_text = _city_name(divs, district)
-            return (
+            return reach, (
                 province.name if province else None,
                 city_text,
                 district.name if city_text != district.name else None,
             )
-    return (
+    return reach, (
         province.name if province else None,
         _city_name(divs, city) if city is not None else None,
         district.name if district else None,

@@ -16,7 +16,7 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
-from core.normalize.base import Normalized, fail, ok
+from core.normalize.base import NUMBER_TYPES, Normalized, fail, ok
 from core.normalize.numerals import parse_chinese_integer
 from core.normalize.text import cell_text, fold_all, is_placeholder
 
@@ -132,7 +132,7 @@ def normalize_amount(value: Any) -> Normalized[Decimal]:
     """
     if value is None or isinstance(value, bool):
         return ok(None) if value is None else fail(REASON_FORMAT)
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, NUMBER_TYPES):
         return _from_number(value)
     text = cell_text(value)
     if text is None or not text.strip() or is_placeholder(text):

@@ -9,9 +9,18 @@ excerpt of the value separately.
 
 from __future__ import annotations
 
-from typing import Generic, NamedTuple, TypeVar
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
+
+# Tuples of types for isinstance: ``isinstance(v, list | tuple)`` builds the union object
+# again on every call, which costs more than the check itself on the hot paths.
+#: Cells holding several values (Airtable / Feishu multi-selects, lists built by callers).
+SEQUENCE_TYPES = (list, tuple, set, frozenset)
+#: Cells holding a number.
+NUMBER_TYPES = (int, float, Decimal)
 
 
 class Normalized(NamedTuple, Generic[T]):
@@ -52,3 +61,9 @@ def fail(reason: str) -> Normalized[T]:
 
 #: Shared result for an empty cell.
 EMPTY: Normalized[object] = Normalized(None, None)
+
+
+def text_cells(cells: Sequence[Any]) -> list[str]:
+    """The cells as strings for a column-wide regex: non-text cells become ``""``, which no
+    fast form matches, so they take their normalizer's general path."""
+    return [cell if type(cell) is str else "" for cell in cells]

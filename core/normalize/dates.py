@@ -21,13 +21,14 @@ configured timezone); a datetime field given a bare date gets midnight.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from core.normalize.base import Normalized, fail, ok
+from core.normalize.base import NUMBER_TYPES, Normalized, fail, ok, text_cells
 from core.normalize.numerals import DIGITS, parse_chinese_integer
 from core.normalize.text import cell_text, clean_line, fold_all, is_placeholder
 
@@ -235,6 +236,9 @@ def _parse_text(text: str, ambiguous: Ambiguity) -> _Parsed | Normalized[Any]:
     return fail(REASON_FORMAT)
 
 
+_CELL_DATE_TYPES = (date, int, float, Decimal)
+
+
 def _valid(year: int, month: int, day: int) -> bool:
     try:
         date(year, month, day)
@@ -292,7 +296,7 @@ def _read(value: Any, ambiguous: Ambiguity) -> _Parsed | Normalized[Any] | None:
         return fail(REASON_FORMAT)
     if isinstance(value, Decimal) and not value.is_finite():
         return fail(REASON_FORMAT)
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, NUMBER_TYPES):
         try:
             return _from_number(float(value))
         except OverflowError:  # an int too large for a float
@@ -441,7 +445,7 @@ def normalize_dated_text(
     >>> normalize_dated_text("2024/5/20 跟进合同签订").value
     ('2024-05-20:跟进合同签订', datetime.date(2024, 5, 20))
     """
-    if isinstance(value, date | int | float | Decimal) and not isinstance(value, bool):
+    if isinstance(value, _CELL_DATE_TYPES) and not isinstance(value, bool):
         result = normalize_date(value, tz=tz, ambiguous=ambiguous)
         if result.problem is not None or result.value is None:
             return fail(result.problem) if result.problem else ok(None)
@@ -477,3 +481,26 @@ def normalize_dated_text(
     rest = rest.lstrip(":：,，;；、-— ").strip()
     label = f"{day.value.isoformat()}:{rest}" if rest else day.value.isoformat()
     return ok((label, day.value))
+
+
+#: 2024-05-10 14:30 / 2024-05-10T14:30:00 without a zone: read by the C parser as they are.
+_PLAIN_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
+
+
+def plain_datetimes(cells: Sequence[Any], tz: tzinfo) -> list[datetime | None]:
+    """Per cell: what :func:`normalize_datetime` gives for a zone-less ISO date and time
+    (the commonest 最后更新时间 cell), else None.
+
+    >>> plain_datetimes(["2024-05-10 14:30", "2024/5/10"], zone("Asia/Shanghai"))[1] is None
+    True
+    """
+    out: list[datetime | None] = []
+    for match in map(_PLAIN_MOMENT.fullmatch, text_cells(cells)):
+        if match is None:
+            out.append(None)
+            continue
+        try:
+            out.append(datetime.fromisoformat(match.string).replace(tzinfo=tz))
+        except ValueError:  # a day or time that does not exist: the general path says which
+            out.append(None)
+    return out

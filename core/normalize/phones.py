@@ -23,12 +23,13 @@ numbers) stay a list, in order, without repeats.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import phonenumbers
 from phonenumbers import PhoneMetadata
 
-from core.normalize.base import Normalized, fail, ok
+from core.normalize.base import SEQUENCE_TYPES, Normalized, fail, ok, text_cells
 from core.normalize.text import cell_text, fold_all, is_placeholder
 
 
@@ -50,6 +51,8 @@ def _metadata() -> tuple[re.Pattern[str], frozenset[str]]:
 
 
 _MOBILE, AREA_CODES = _metadata()
+#: The mobile pattern on ASCII digits only: a cell it matches is its own normalized number.
+_ASCII_MOBILE = re.compile(_MOBILE.pattern, re.ASCII)
 #: Beijing numbers such as 010-12345678 start with 1 and phonenumbers accepts them.
 _SUBSCRIBER = re.compile(r"[1-9]\d{6,7}")
 
@@ -230,7 +233,7 @@ def normalize_phone(value: Any) -> Normalized[tuple[str, ...]]:
     >>> normalize_phone("138****5678").problem
     '号码中间被隐藏(如138****5678),无法使用,请填写完整号码'
     """
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, SEQUENCE_TYPES):
         numbers: list[str] = []
         for item in value:
             result = normalize_phone(item)
@@ -254,3 +257,15 @@ def normalize_phone(value: Any) -> Normalized[tuple[str, ...]]:
 def is_mobile(number: str) -> bool:
     """Whether a normalized number is a Chinese mobile number."""
     return len(number) == 11 and number[0] == "1" and number.isdigit()
+
+
+def clean_mobiles(cells: Sequence[Any]) -> list[tuple[str] | None]:
+    """Per cell: ``(cell,)`` when it is a bare, valid mobile number (what
+    :func:`normalize_phone` returns for it), else None. The pipeline reads phone columns
+    this way first: most cells are just that.
+
+    >>> clean_mobiles(["13812345678", "138-1234-5678", 13812345678])
+    [('13812345678',), None, None]
+    """
+    found = map(_ASCII_MOBILE.fullmatch, text_cells(cells))
+    return [None if match is None else (match.string,) for match in found]

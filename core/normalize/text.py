@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from core.normalize.base import Normalized, fail, ok
+from core.normalize.base import SEQUENCE_TYPES, Normalized, fail, ok, text_cells
+
+_FLOAT_TYPES = (float, Decimal)
 
 # -- width folding and invisible characters ----------------------------------------------------
 
@@ -188,7 +190,7 @@ def cell_text(value: Any, *, separator: str = ", ") -> str | None:
         return "是" if value else "否"
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, float | Decimal):
+    if isinstance(value, _FLOAT_TYPES):
         return _number_text(value)
     if isinstance(value, datetime):
         if value.time() == time(0) and value.tzinfo is None:
@@ -202,7 +204,7 @@ def cell_text(value: Any, *, separator: str = ", ") -> str | None:
             if inner not in (None, ""):
                 return cell_text(inner, separator=separator)
         return None
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, SEQUENCE_TYPES):
         items = list(value)
         if not items:
             return None
@@ -253,7 +255,7 @@ def normalize_tags(value: Any) -> Normalized[tuple[str, ...]]:
     """
     if value is None:
         return ok(())
-    items: Iterable[Any] = value if isinstance(value, list | tuple | set | frozenset) else (value,)
+    items: Iterable[Any] = value if isinstance(value, SEQUENCE_TYPES) else (value,)
     tags: set[str] = set()
     for item in items:
         text = cell_text(item)
@@ -307,6 +309,64 @@ def normalize_email(value: Any) -> Normalized[str]:
         return fail("邮箱格式不正确,应类似 name@example.com")
     local, _, domain = text.rpartition("@")
     return ok(f"{local}@{domain.lower()}")
+
+
+# -- column-wide fast forms --------------------------------------------------------------------
+#
+# The pipeline reads whole columns at once. Most text cells are already clean, and a regex
+# run over the column with ``map`` (no Python frame per cell) tells which: those are their
+# own normalized value. Anything else returns None here and goes through the normalizer.
+
+
+def _line_safe_chars() -> str:
+    """Characters a clean line may hold and that no cleaning step changes: printable ASCII,
+    CJK ideographs and punctuation, and full-width punctuation FOLD_TEXT keeps. None of them
+    is whitespace, changed by NFC or combined with a neighbour by it."""
+    ranges = [(0x21, 0x7E), (0x3001, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+              (0xFF01, 0xFF5E), (0x2010, 0x2027), (0x00B7, 0x00B7)]  # fmt: skip
+    chars = [
+        chr(code)
+        for first, last in ranges
+        for code in range(first, last + 1)
+        if code not in FOLD_TEXT
+        and chr(code).isprintable()
+        and not chr(code).isspace()
+        and unicodedata.is_normalized("NFC", chr(code))
+        and not unicodedata.combining(chr(code))
+    ]
+    return "".join(re.escape(char) for char in chars)
+
+
+_SAFE = _line_safe_chars()
+#: A line normalize_text returns as it is: safe characters, single spaces between words.
+_CLEAN_LINE = re.compile(f"[{_SAFE}]+(?: [{_SAFE}]+)*")
+#: An address normalize_email returns as it is: nothing to trim, a lower-case domain.
+_CLEAN_EMAIL = re.compile(
+    r"(?=[^<>\"'()\[\] ])(?=.{1,254}\Z)"
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}",
+    re.DOTALL,
+)
+
+
+def clean_lines(cells: Sequence[Any]) -> list[str | None]:
+    """Per cell: the cell when :func:`normalize_text` would return it unchanged, else None.
+
+    >>> clean_lines(["北京星辰科技有限公司", " 王伟", 5])
+    ['北京星辰科技有限公司', None, None]
+    """
+    found = map(_CLEAN_LINE.fullmatch, text_cells(cells))
+    return [None if match is None else match.string for match in found]
+
+
+def clean_emails(cells: Sequence[Any]) -> list[str | None]:
+    """Per cell: the cell when :func:`normalize_email` would return it unchanged, else None.
+
+    >>> clean_emails(["wang@example.com", "Wang@Example.COM"])
+    ['wang@example.com', None]
+    """
+    found = map(_CLEAN_EMAIL.fullmatch, text_cells(cells))
+    return [None if match is None else match.string for match in found]
 
 
 # -- the company matching key ------------------------------------------------------------------
@@ -401,7 +461,7 @@ def single_cell_text(value: Any) -> tuple[str | None, bool]:
     A list cell (Airtable/Feishu multi-selects) with one non-empty item is that item; with
     several, the second part is ``True`` and the caller reports it rather than pick one.
     """
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, SEQUENCE_TYPES):
         items = [item for item in value if cell_text(item)]
         if len(items) > 1:
             return None, True

@@ -1,0 +1,114 @@
+"""Shortcuts must give exactly what the general paths give.
+
+The pipeline reads whole columns through fast forms (clean text lines, e-mail addresses,
+bare mobiles, zone-less ISO timestamps) and remembers address splits by the start of the
+address. Each shortcut answers only for the cells it recognizes; for those, the answer must
+equal the normalizer's, and for the rest it must step aside.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.normalize import address as address_module
+from core.normalize import normalize_datetime, normalize_email, normalize_phone, normalize_text
+from core.normalize.dates import plain_datetimes, zone
+from core.normalize.phones import clean_mobiles
+from core.normalize.text import clean_emails, clean_lines
+
+SH = zone("Asia/Shanghai")
+
+_text = st.one_of(
+    st.text(max_size=24),
+    st.text(alphabet="北京星辰科技有限公司王伟（）()，. -\u3000\u200bＡ１a1", max_size=16),
+    st.from_regex(r"[a-zA-Z0-9._'+-]{1,8}@[a-zA-Z0-9-]{1,8}\.[a-zA-Z]{2,4}", fullmatch=True),
+    st.from_regex(r"1[0-9]{10}", fullmatch=True),
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?", fullmatch=True),
+)
+_cell = st.one_of(_text, st.integers(), st.floats(allow_nan=False), st.none())
+
+
+@settings(max_examples=150)
+@given(st.lists(_cell, max_size=8))
+def test_clean_lines_are_what_normalize_text_returns(cells: list[Any]) -> None:
+    for cell, fast in zip(cells, clean_lines(cells), strict=True):
+        if fast is not None:
+            assert normalize_text(cell) == (fast, None)
+
+
+@settings(max_examples=150)
+@given(st.lists(_cell, max_size=8))
+def test_clean_emails_are_what_normalize_email_returns(cells: list[Any]) -> None:
+    for cell, fast in zip(cells, clean_emails(cells), strict=True):
+        if fast is not None:
+            assert normalize_email(cell) == (fast, None)
+
+
+@settings(max_examples=150)
+@given(st.lists(_cell, max_size=8))
+def test_clean_mobiles_are_what_normalize_phone_returns(cells: list[Any]) -> None:
+    for cell, fast in zip(cells, clean_mobiles(cells), strict=True):
+        if fast is not None:
+            assert normalize_phone(cell) == (fast, None)
+
+
+@settings(max_examples=150)
+@given(st.lists(_cell, max_size=8))
+def test_plain_datetimes_are_what_normalize_datetime_returns(cells: list[Any]) -> None:
+    for cell, fast in zip(cells, plain_datetimes(cells, SH), strict=True):
+        if fast is not None:
+            assert normalize_datetime(cell, tz=SH) == (fast, None)
+
+
+def test_fast_forms_recognize_the_common_cells_and_step_aside_otherwise() -> None:
+    assert clean_lines(
+        ["北京星辰科技有限公司", "Star Tech Co., Ltd.", "  王伟", "ＡＢＣ", "a\u200bb"]
+    ) == [
+        "北京星辰科技有限公司",
+        "Star Tech Co., Ltd.",
+        None,
+        None,
+        None,
+    ]
+    assert clean_emails(
+        ["li@example.com", "Li@Example.COM", "'li@example.com", "mailto:x@y.cn"]
+    ) == [
+        "li@example.com",
+        None,
+        None,
+        None,
+    ]
+    assert clean_mobiles(["13812345678", "１３８１２３４５６７８", "12345678901", 13812345678]) == [
+        ("13812345678",),
+        None,
+        None,
+        None,
+    ]
+    assert [
+        v is not None
+        for v in plain_datetimes(["2024-05-10 14:30", "2024-02-30 10:00", "2024-05-10"], SH)
+    ] == [True, False, False]
+
+
+_names = sorted(address_module._divisions().names)
+_streets = ("", "路1号", "中关村大街12号", "区", "市", "南山路3号", "县城", "大道", "镇", "州")
+
+
+@settings(max_examples=800)
+@given(
+    st.lists(st.sampled_from(_names), min_size=1, max_size=3),
+    st.sampled_from(_streets),
+    st.booleans(),
+    st.integers(min_value=1, max_value=30),
+)
+def test_remembered_address_splits_are_the_walks(
+    names: list[str], street: str, china: bool, cut: int
+) -> None:
+    """Whatever was split before, an address gets the answer a fresh walk gives (cut
+    addresses included: the walk then reads to their end)."""
+    text = ("中国" if china else "") + "".join(names) + street
+    text = text[: max(1, len(text) - cut % 4)]
+    assert address_module.split_address(text) == address_module._walk(text)[1]
