@@ -9,8 +9,9 @@ on one core::
     python bench/pipeline.py                 # 100,000 records, seed 1
     python bench/pipeline.py -n 20000 --seed 7 --profile
 
-"map" is a plain header -> field dict lookup on each raw row dict, as a connector does it
-after checking the header once. Generation is not timed. Throughput is measured in CPU time
+Rows come in tables of 1,000 that each name their columns their own way (labels, synonyms,
+English); "map" looks a table's header up once and pairs each row's cells with their fields,
+as a connector does it. Generation is not timed. Throughput is measured in CPU time
 of this process (one core; the figure other processes on a shared machine cannot distort),
 and in wall-clock time. Peak memory is the process's maximum resident set size (generated
 rows included), read from the OS. A calibration loop shows how fast the machine runs Python,
@@ -26,6 +27,7 @@ import random
 import resource
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -342,7 +344,14 @@ def _amount(rng: random.Random) -> Any:
     return ""
 
 
-def make_row(rng: random.Random, index: int) -> dict[str, Any]:
+def table_headers(rng: random.Random) -> dict[str, str]:
+    """How one table names its columns: field -> header, a label, synonym or English name."""
+    return {name: rng.choice(headers) for name, headers in HEADERS.items()}
+
+
+def make_row(
+    rng: random.Random, index: int, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     city = rng.choice(tuple(CITIES))
     province, city_name, districts, _ = CITIES[city]
     district = rng.choice(districts)
@@ -434,12 +443,24 @@ def make_row(rng: random.Random, index: int) -> dict[str, Any]:
         "updated_at": updated_cell,
     }
     # Each table names its columns its own way.
-    return {rng.choice(HEADERS[name]): value for name, value in values.items()}
+    headers = headers if headers is not None else table_headers(rng)
+    return {headers[name]: value for name, value in values.items()}
+
+
+#: Rows per generated table: every table has its own header row.
+TABLE_ROWS = 1_000
 
 
 def generate(count: int, seed: int) -> list[dict[str, Any]]:
+    """``count`` rows, in tables of :data:`TABLE_ROWS` that each name their columns their own
+    way (the rows of one table share their headers, in one order)."""
     rng = random.Random(seed)
-    return [make_row(rng, index) for index in range(count)]
+    rows: list[dict[str, Any]] = []
+    for index in range(count):
+        if index % TABLE_ROWS == 0:
+            headers = table_headers(rng)
+        rows.append(make_row(rng, index, headers))
+    return rows
 
 
 # -- the measured work --------------------------------------------------------------------------
@@ -455,14 +476,20 @@ RULES = (
 
 def run(rows: list[dict[str, Any]], options: PipelineOptions) -> PipelineCounts:
     counts = PipelineCounts()
-    mapping = HEADER_TO_FIELD
-    source = (
-        SourceRow("bench", str(number), {mapping[header]: value for header, value in raw.items()})
-        for number, raw in enumerate(rows, start=2)
-    )  # map, row by row as a connector reads them
-    for outcome in process_rows(source, options):
+    for outcome in process_rows(read_tables(rows), options):
         counts.add(outcome)
     return counts
+
+
+def read_tables(rows: list[dict[str, Any]]) -> Iterator[SourceRow]:
+    """The "map" stage as a connector does it: a table's header row is looked up once, then
+    each row's cells are paired with the fields of their columns."""
+    for start in range(0, len(rows), TABLE_ROWS):
+        table = rows[start : start + TABLE_ROWS]
+        fields = [HEADER_TO_FIELD[header] for header in table[0]]
+        name = f"table{start // TABLE_ROWS + 1}"
+        for number, raw in enumerate(table, start=2):
+            yield SourceRow(name, str(number), dict(zip(fields, raw.values(), strict=True)))
 
 
 def calibrate() -> float:
@@ -477,10 +504,39 @@ def calibrate() -> float:
     return best * 1000
 
 
+def timed_run(
+    rows: list[dict[str, Any]], profile: bool = False
+) -> tuple[PipelineCounts, float, float]:
+    """One full pass with fresh options (nothing remembered from an earlier pass): the
+    counts, CPU seconds and wall seconds."""
+    options = PipelineOptions(quality=QualitySettings(), tagging=RULES, today=date(2025, 6, 1))
+    options._plan()  # compile the options up front, as a sync run does once
+    gc.collect()
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    cpu_started, started = time.process_time(), time.perf_counter()
+    counts = run(rows, options)
+    cpu, elapsed = time.process_time() - cpu_started, time.perf_counter() - started
+    if profile:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    return counts, cpu, elapsed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--records", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="full passes over the records; the figure is the fastest (default 3)",
+    )
     parser.add_argument("--profile", action="store_true", help="print the top functions by time")
     args = parser.parse_args(argv)
 
@@ -488,28 +544,18 @@ def main(argv: list[str] | None = None) -> int:
     rows = generate(args.records, args.seed)
     generated_in = time.perf_counter() - started
     started = time.perf_counter()
-    options = PipelineOptions(quality=QualitySettings(), tagging=RULES, today=date(2025, 6, 1))
-    options._plan()  # compile the options up front, as a sync run does once
+    PipelineOptions(quality=QualitySettings(), tagging=RULES)._plan()
     setup = time.perf_counter() - started
     memory_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    gc.collect()
-    cpu_started = time.process_time()
-    if args.profile:
-        import cProfile
-        import pstats
-
-        profiler = cProfile.Profile()
-        profiler.enable()
-    started = time.perf_counter()
-    counts = run(rows, options)
-    elapsed = time.perf_counter() - started
-    cpu = time.process_time() - cpu_started
-    if args.profile:
-        profiler.disable()
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    passes = []
+    for _ in range(max(1, args.repeat)):
+        speed = calibrate()  # how fast the machine runs Python right before this pass
+        counts, cpu, elapsed = timed_run(rows, args.profile)
+        passes.append((cpu, elapsed, speed))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
+    # The fastest pass is the one least slowed by other work on the machine (as timeit).
+    cpu, elapsed, speed = min(passes)
     rate = counts.rows / cpu
     wall_rate = counts.rows / elapsed
     load = os.getloadavg()[0]
@@ -519,15 +565,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"setup:          {setup:.2f} s (tables, phone metadata, rules; once per run)")
     print(
         f"time:           {cpu:.2f} s CPU, {elapsed:.2f} s wall, for map+normalize+validate+protect+tag"
+        f" (fastest of {len(passes)} passes)"
     )
     print(f"throughput:     {rate:,.0f} records/s on one core (CPU time; target {TARGET_PER_SECOND:,}/s) "
           f"{'OK' if rate >= TARGET_PER_SECOND else 'BELOW TARGET'}")  # fmt: skip
     print(f"                {wall_rate:,.0f} records/s wall clock (load average {load:.1f})")
+    print("passes:         " + ", ".join(
+        f"{counts.rows / c:,.0f}/s at {v:.0f} ns" for c, _, v in passes))  # fmt: skip
     print(f"peak memory:    {peak_mb:,.0f} MB RSS (after generating: {memory_before:,.0f} MB; "
           f"target < {TARGET_MEMORY_MB:,} MB) {'OK' if peak_mb < TARGET_MEMORY_MB else 'OVER'}")  # fmt: skip
     print(
-        f"machine speed:  {calibrate():.0f} ns per loop step of a reference Python loop "
-        "(recent laptops: roughly 20-30 ns)"
+        f"machine speed:  {speed:.0f} ns per loop step of a reference Python loop before the "
+        "fastest pass (recent laptops: roughly 20-30 ns)"
     )
     print(f"clean:          {counts.clean:,}  quarantined: {counts.quarantined:,}  "
           f"masked: {counts.masked_sensitive:,}  tagged: {counts.tagged:,}")  # fmt: skip

@@ -34,7 +34,7 @@ from core.fields import FIELDS, FieldType
 from core.issues import Severity
 from core.normalize import CACHE_CHECK, Normalizer, RowNormalizer, Spread, cache_key
 from core.normalize.dates import plain_datetimes, zone
-from core.normalize.phones import clean_mobiles
+from core.normalize.phones import common_phones
 from core.normalize.text import clean_emails, clean_lines
 from core.protect import (
     DIGIT_RUN,
@@ -170,7 +170,7 @@ class EffectTable:
             fast_forms: dict[FieldType, Callable[[Sequence[Any]], list[Any]]] = {
                 FieldType.TEXT: clean_lines,
                 FieldType.EMAIL: clean_emails,
-                FieldType.PHONE: clean_mobiles,
+                FieldType.PHONE: common_phones,
                 FieldType.DATETIME: partial(plain_datetimes, tz=zone(normalize.timezone)),
             }
             self._fields[spec.name] = _Field(

@@ -483,24 +483,33 @@ def normalize_dated_text(
     return ok((label, day.value))
 
 
-#: 2024-05-10 14:30 / 2024-05-10T14:30:00 without a zone: read by the C parser as they are.
-_PLAIN_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?")
+#: 2024-05-10 14:30 / 2024-05-10T14:30:00+08:00 and the source documents' glued
+#: 2024-05-1014:30: read by the C parser, as normalize_datetime's own fast paths do.
+_ISO_MOMENT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+_GLUED_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{4}:[0-9]{2}")
 
 
 def plain_datetimes(cells: Sequence[Any], tz: tzinfo) -> list[datetime | None]:
-    """Per cell: what :func:`normalize_datetime` gives for a zone-less ISO date and time
-    (the commonest 最后更新时间 cell), else None.
+    """Per cell: what :func:`normalize_datetime` gives for an ISO date and time (zone or
+    not) or the glued 2024-05-1014:30, the commonest 最后更新时间 cells; else None.
 
     >>> plain_datetimes(["2024-05-10 14:30", "2024/5/10"], zone("Asia/Shanghai"))[1] is None
     True
     """
     out: list[datetime | None] = []
-    for match in map(_PLAIN_MOMENT.fullmatch, text_cells(cells)):
-        if match is None:
-            out.append(None)
-            continue
+    for text in text_cells(cells):
+        moment = None
         try:
-            out.append(datetime.fromisoformat(match.string).replace(tzinfo=tz))
+            if _ISO_MOMENT.fullmatch(text):
+                moment = datetime.fromisoformat(text)
+                moment = (
+                    moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
+                )
+            elif _GLUED_MOMENT.fullmatch(text):
+                moment = datetime.fromisoformat(f"{text[:10]} {text[10:]}").replace(tzinfo=tz)
         except ValueError:  # a day or time that does not exist: the general path says which
-            out.append(None)
+            moment = None
+        out.append(moment)
     return out

@@ -190,6 +190,21 @@ _FAST_MOBILE = re.compile(r"(?:\+?86[\s-]?)?(1\d\d)[\s.-]?(\d{4})[\s.-]?(\d{4})"
 _FAST_LANDLINE = re.compile(r"\(?(0\d{2,3})\)?[\s.-]?(\d{7,8})")
 
 
+def _common_form(text: str) -> tuple[str] | None:
+    """The number in a cell written the commonest ways (one valid mobile, with or without
+    separators or +86; one landline), or None for anything else."""
+    match = _FAST_MOBILE.fullmatch(text)
+    if match is not None:
+        digits = match.group(1) + match.group(2) + match.group(3)
+        return (digits,) if _MOBILE.fullmatch(digits) else None
+    match = _FAST_LANDLINE.fullmatch(text)
+    if match is not None:
+        found = _landline(match.group(1) + match.group(2), "")
+        if found is not None:
+            return (found,)
+    return None
+
+
 def _parse_text(text: str) -> Normalized[tuple[str, ...]]:
     match = _FAST_MOBILE.fullmatch(text)
     if match is not None:
@@ -259,13 +274,19 @@ def is_mobile(number: str) -> bool:
     return len(number) == 11 and number[0] == "1" and number.isdigit()
 
 
-def clean_mobiles(cells: Sequence[Any]) -> list[tuple[str] | None]:
-    """Per cell: ``(cell,)`` when it is a bare, valid mobile number (what
-    :func:`normalize_phone` returns for it), else None. The pipeline reads phone columns
-    this way first: most cells are just that.
+def common_phones(cells: Sequence[Any]) -> list[tuple[str] | None]:
+    """Per cell: what :func:`normalize_phone` returns for a cell holding one valid number
+    written the commonest ways (a bare mobile, 138-1234-5678, +86 138..., 0571-88888888),
+    else None. The pipeline reads phone columns this way first: most cells are just that.
 
-    >>> clean_mobiles(["13812345678", "138-1234-5678", 13812345678])
-    [('13812345678',), None, None]
+    >>> common_phones(["13812345678", "138-1234-5678", "手机:13812345678", 13812345678])
+    [('13812345678',), ('13812345678',), None, None]
     """
-    found = map(_ASCII_MOBILE.fullmatch, text_cells(cells))
-    return [None if match is None else (match.string,) for match in found]
+    texts = text_cells(cells)
+    found: list[tuple[str] | None] = [
+        None if match is None else (match.string,) for match in map(_ASCII_MOBILE.fullmatch, texts)
+    ]
+    for index, number in enumerate(found):
+        if number is None and texts[index]:
+            found[index] = _common_form(texts[index])
+    return found

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from core.normalize import address as address_module
 from core.normalize import normalize_datetime, normalize_email, normalize_phone, normalize_text
 from core.normalize.dates import plain_datetimes, zone
-from core.normalize.phones import clean_mobiles
+from core.normalize.phones import common_phones
 from core.normalize.text import clean_emails, clean_lines
 
 SH = zone("Asia/Shanghai")
@@ -26,7 +26,13 @@ _text = st.one_of(
     st.text(alphabet="北京星辰科技有限公司王伟（）()，. -\u3000\u200bＡ１a1", max_size=16),
     st.from_regex(r"[a-zA-Z0-9._'+-]{1,8}@[a-zA-Z0-9-]{1,8}\.[a-zA-Z]{2,4}", fullmatch=True),
     st.from_regex(r"1[0-9]{10}", fullmatch=True),
-    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?", fullmatch=True),
+    st.from_regex(r"(\+?86[ -]?)?1[3-9][0-9][ .-]?[0-9]{4}[ .-]?[0-9]{4}", fullmatch=True),
+    st.from_regex(r"\(?0[0-9]{2,3}\)?[ .-]?[0-9]{7,8}", fullmatch=True),
+    st.from_regex(
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?",
+        fullmatch=True,
+    ),
+    st.from_regex(r"20[0-9]{2}-[01][0-9]-[0-3][0-9][0-2][0-9]:[0-5][0-9]", fullmatch=True),
 )
 _cell = st.one_of(_text, st.integers(), st.floats(allow_nan=False), st.none())
 
@@ -49,8 +55,8 @@ def test_clean_emails_are_what_normalize_email_returns(cells: list[Any]) -> None
 
 @settings(max_examples=150)
 @given(st.lists(_cell, max_size=8))
-def test_clean_mobiles_are_what_normalize_phone_returns(cells: list[Any]) -> None:
-    for cell, fast in zip(cells, clean_mobiles(cells), strict=True):
+def test_common_phones_are_what_normalize_phone_returns(cells: list[Any]) -> None:
+    for cell, fast in zip(cells, common_phones(cells), strict=True):
         if fast is not None:
             assert normalize_phone(cell) == (fast, None)
 
@@ -81,16 +87,22 @@ def test_fast_forms_recognize_the_common_cells_and_step_aside_otherwise() -> Non
         None,
         None,
     ]
-    assert clean_mobiles(["13812345678", "１３８１２３４５６７８", "12345678901", 13812345678]) == [
-        ("13812345678",),
-        None,
-        None,
-        None,
-    ]
+    assert common_phones(
+        ["13812345678", "+86 138-1234-5678", "(0571)88888888", "12345678901", 13812345678]
+    ) == [("13812345678",), ("13812345678",), ("0571-88888888",), None, None]
     assert [
         v is not None
-        for v in plain_datetimes(["2024-05-10 14:30", "2024-02-30 10:00", "2024-05-10"], SH)
-    ] == [True, False, False]
+        for v in plain_datetimes(
+            [
+                "2024-05-10 14:30",
+                "2024-05-10T06:30:00Z",
+                "2024-05-1014:30",
+                "2024-02-30 10:00",
+                "2024-05-10",
+            ],
+            SH,
+        )
+    ] == [True, True, True, False, False]
 
 
 _names = sorted(address_module._divisions().names)
