@@ -33,7 +33,9 @@ from typing import Any, Literal, NamedTuple
 from core.fields import FIELDS, FieldType
 from core.issues import Severity
 from core.normalize import CACHE_CHECK, Normalizer, RowNormalizer, Spread, cache_key
+from core.normalize.address import common_addresses
 from core.normalize.dates import plain_datetimes, zone
+from core.normalize.ids import common_ids
 from core.normalize.phones import common_phones
 from core.normalize.text import clean_emails, clean_lines
 from core.protect import (
@@ -172,6 +174,8 @@ class EffectTable:
                 FieldType.EMAIL: clean_emails,
                 FieldType.PHONE: common_phones,
                 FieldType.DATETIME: partial(plain_datetimes, tz=zone(normalize.timezone)),
+                FieldType.ID: common_ids,
+                FieldType.ADDRESS: common_addresses,
             }
             self._fields[spec.name] = _Field(
                 spec.name,
@@ -249,7 +253,18 @@ class EffectTable:
                 None if value is None or not first <= value.year <= last else ((name, value),)
                 for value in values
             ]
-        return [None] * len(values)  # pragma: no cover - no fast form for other shapes
+        # An address: its value and the divisions derived from it.
+        spread = field.spread
+        assert spread is not None and field.choices is None and not field.dated
+        out: list[Effect | None] = []
+        for value in values:
+            if value is None:
+                out.append(None)
+                continue
+            pairs = spread(name, value)
+            text = pairs[0][1]
+            out.append(None if text is not None and _digit_run(text) is not None else tuple(pairs))
+        return out
 
     def effect(self, name: str, raw: Any) -> Effect:
         """The effect of one cell of field ``name``."""

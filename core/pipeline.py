@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain, islice, repeat
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -34,7 +34,7 @@ from core.issues import Issue, Severity
 from core.models import Customer
 from core.normalize import RowNormalizer
 from core.settings import QualitySettings, TagRule
-from core.tag import CompiledRule, compile_rules
+from core.tag import Check, CompiledRule, compile_rules
 from core.validate import REASON_REQUIRED, date_bounds, required_fields
 
 __all__ = [
@@ -48,9 +48,12 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class SourceRow:
-    """One row as a connector read it, already mapped to canonical field names."""
+class SourceRow(NamedTuple):
+    """One row as a connector read it, already mapped to canonical field names.
+
+    (A named tuple: connectors make one per row, and it is several times cheaper to create
+    than a frozen dataclass.)
+    """
 
     table: str  # table name from config, used in messages
     row: str  # "2" (1-based sheet/file row) or a record id
@@ -185,7 +188,13 @@ class _Plan:
             options.tagging, self.normalize.enum_tables
         )
         # The rules' tests inlined into the row loop: one call per test, none per rule.
-        self.rule_tests = tuple((rule.tag, rule.tests) for rule in self.rules)
+        # The rules' tests inlined into the row loop, each with its answers by value: a test
+        # reads one value, and rules test dropdowns, amounts and dates, which repeat.
+        self.rule_tests: tuple[tuple[str, tuple[tuple[str, Check, dict[Any, bool]], ...]], ...]
+        self.rule_tests = tuple(
+            (rule.tag, tuple((key, check, {}) for key, check in rule.tests)) for rule in self.rules
+        )
+        self._tests_day: date | None = None
         # Rules with a tag of their own (the usual case) add no tag twice: no need to dedupe.
         self.distinct_tags = len({rule.tag for rule in self.rules}) == len(self.rules)
         self.choices = {name: table.choices for name, table in self.normalize.enum_tables.items()}
@@ -289,11 +298,25 @@ class _Plan:
 
     def _tag(self, values: dict[str, Any], today: date) -> tuple[str, ...]:
         """Adds the rules' tags to ``values``; returns those that were not there yet."""
+        if today != self._tests_day:  # date tests (overdue ...) answer anew each day
+            for _, tests in self.rule_tests:
+                for _, _, answers in tests:
+                    answers.clear()
+            self._tests_day = today
         get = values.get
         new_tags = []
         for tag, tests in self.rule_tests:
-            for key, check in tests:
-                if not check(get(key), today):
+            for key, check, answers in tests:
+                value = get(key)
+                try:
+                    passed = answers.get(value, _UNSEEN)
+                except TypeError:  # an unhashable value: asked every time
+                    passed = check(value, today)
+                if passed is _UNSEEN:
+                    passed = check(value, today)
+                    if len(answers) < _ANSWERS_KEPT:
+                        answers[value] = passed
+                if not passed:
                     break
             else:
                 new_tags.append(tag)
@@ -306,6 +329,12 @@ class _Plan:
             return added
         values["tags"] = tuple(sorted({*manual, *new_tags}))
         return tuple([tag for tag in dict.fromkeys(new_tags) if tag not in manual])
+
+
+_UNSEEN = object()
+#: Answers kept per rule test (values of one field: a few hundred distinct ones at most,
+#: unless the rule tests a field whose values never repeat).
+_ANSWERS_KEPT = 4096
 
 
 def _broken_row(row: SourceRow, exc: Exception) -> RowOutcome:

@@ -33,14 +33,14 @@ Parts that cannot be told stay ``None``; the address text itself is always kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
 
 from core.normalize.base import Normalized, ok
-from core.normalize.text import cell_text, clean_line
+from core.normalize.text import cell_text, clean_line, clean_lines
 
 MUNICIPALITIES = ("11", "12", "31", "50")
 
@@ -464,3 +464,16 @@ def normalize_address(value: Any) -> Normalized[AddressParts]:
         return ok(None)
     province, city, district = split_address(cleaned)
     return ok(AddressParts(cleaned, province, city, district))
+
+
+def common_addresses(cells: Sequence[Any]) -> list[AddressParts | None]:
+    """Per cell: what :func:`normalize_address` gives for a cell that is already a clean
+    line (most addresses), else None.
+
+    >>> common_addresses(["北京市海淀区中关村大街1号", " 北京"])
+    [AddressParts(address='北京市海淀区中关村大街1号', province='北京市', city='北京市', district='海淀区'), None]
+    """
+    return [
+        None if text is None else AddressParts(text, *split_address(text))
+        for text in clean_lines(cells)
+    ]

@@ -25,11 +25,12 @@ Garbage, reported as a problem rather than stored as a key:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from core.normalize.base import Normalized, fail, ok
+from core.normalize.base import Normalized, fail, ok, text_cells
 from core.normalize.text import cell_text, fold_all, is_placeholder
 
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−﹣－_", "-"))
@@ -91,3 +92,16 @@ def normalize_customer_id(value: Any) -> Normalized[str]:
     if text is None:
         return ok(None)
     return _parse(text)
+
+
+def common_ids(cells: Sequence[Any]) -> list[str | None]:
+    """Per cell: the cell when it is already a valid ``C-YYYYMMDD-N`` (what
+    :func:`normalize_customer_id` returns for it), else None.
+
+    >>> common_ids(["C-20240510-1", "C-20241340-1", "c-20240510-1"])
+    ['C-20240510-1', None, None]
+    """
+    return [
+        match.string if match is not None and _real_day(match.group(1)) else None
+        for match in map(_CANONICAL.fullmatch, text_cells(cells))
+    ]

@@ -14,8 +14,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.normalize import address as address_module
-from core.normalize import normalize_datetime, normalize_email, normalize_phone, normalize_text
+from core.normalize import (
+    normalize_address,
+    normalize_customer_id,
+    normalize_datetime,
+    normalize_email,
+    normalize_phone,
+    normalize_text,
+)
+from core.normalize.address import common_addresses
 from core.normalize.dates import plain_datetimes, zone
+from core.normalize.ids import common_ids
 from core.normalize.phones import common_phones
 from core.normalize.text import clean_emails, clean_lines
 
@@ -26,6 +35,7 @@ _text = st.one_of(
     st.text(alphabet="北京星辰科技有限公司王伟（）()，. -\u3000\u200bＡ１a1", max_size=16),
     st.from_regex(r"[a-zA-Z0-9._'+-]{1,8}@[a-zA-Z0-9-]{1,8}\.[a-zA-Z]{2,4}", fullmatch=True),
     st.from_regex(r"1[0-9]{10}", fullmatch=True),
+    st.from_regex(r"C-20[0-9]{2}[01][0-9][0-3][0-9]-[0-9]{1,3}", fullmatch=True),
     st.from_regex(r"(\+?86[ -]?)?1[3-9][0-9][ .-]?[0-9]{4}[ .-]?[0-9]{4}", fullmatch=True),
     st.from_regex(r"\(?0[0-9]{2,3}\)?[ .-]?[0-9]{7,8}", fullmatch=True),
     st.from_regex(
@@ -59,6 +69,29 @@ def test_common_phones_are_what_normalize_phone_returns(cells: list[Any]) -> Non
     for cell, fast in zip(cells, common_phones(cells), strict=True):
         if fast is not None:
             assert normalize_phone(cell) == (fast, None)
+
+
+@settings(max_examples=150)
+@given(st.lists(_cell, max_size=8))
+def test_common_ids_are_what_normalize_customer_id_returns(cells: list[Any]) -> None:
+    for cell, fast in zip(cells, common_ids(cells), strict=True):
+        if fast is not None:
+            assert normalize_customer_id(cell) == (fast, None)
+
+
+_address = st.builds(
+    lambda names, street: "".join(names) + street,
+    st.lists(st.sampled_from(sorted(address_module._divisions().names)), max_size=3),
+    st.sampled_from(("", "路1号", " 中关村大街12号", "区", "南山路3号", "\u200b1号")),
+)
+
+
+@settings(max_examples=150)
+@given(st.lists(st.one_of(_address, _cell), max_size=8))
+def test_common_addresses_are_what_normalize_address_returns(cells: list[Any]) -> None:
+    for cell, fast in zip(cells, common_addresses(cells), strict=True):
+        if fast is not None:
+            assert normalize_address(cell) == (fast, None)
 
 
 @settings(max_examples=150)

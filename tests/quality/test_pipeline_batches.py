@@ -249,3 +249,12 @@ def test_arbitrary_rows_match_the_staged_functions(rows: list[dict[str, Any]]) -
     sources += sources[: len(sources) // 2]
     for got, row in zip(process_rows(sources, options), sources, strict=True):
         same(got, reference(row, options))
+
+
+def test_date_rules_answer_anew_when_the_day_changes() -> None:
+    rules = (TagRule(tag="跟进逾期", when={"next_follow_up": {"overdue": True}}),)
+    options = PipelineOptions(tagging=rules, today=date(2024, 5, 20))
+    row = SourceRow("t", "2", {**MINIMAL, "next_follow_up": "2024-05-21:回访"})
+    assert process_row(row, options).added_tags == ()
+    options.today = date(2024, 5, 22)
+    assert process_row(row, options).added_tags == ("跟进逾期",)
