@@ -8,6 +8,7 @@ public functions by hand and every test compares against it.
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 from typing import Any
 
@@ -258,3 +259,16 @@ def test_date_rules_answer_anew_when_the_day_changes() -> None:
     assert process_row(row, options).added_tags == ()
     options.today = date(2024, 5, 22)
     assert process_row(row, options).added_tags == ("跟进逾期",)
+
+
+def test_the_garbage_collector_is_left_as_it_was_found() -> None:
+    rows = bench_rows(BATCH_ROWS + 5, seed=2)
+    assert gc.isenabled()
+    list(process_rows(rows, PipelineOptions(today=TODAY)))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        list(process_rows(rows, PipelineOptions(today=TODAY)))
+        assert not gc.isenabled()  # switched off by the caller: stays off
+    finally:
+        gc.enable()
