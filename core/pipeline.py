@@ -60,9 +60,11 @@ class SourceRow(NamedTuple):
     modified_at: datetime | None = None
 
 
-@dataclass
-class RowOutcome:
-    """What became of one row: a clean customer, or ``None`` and the reasons why not."""
+class RowOutcome(NamedTuple):
+    """What became of one row: a clean customer, or ``None`` and the reasons why not.
+
+    (A named tuple, like :class:`SourceRow`: one is made per row.)
+    """
 
     source: SourceRow
     customer: Customer | None  # None when the row is quarantined
@@ -233,10 +235,17 @@ class _Plan:
             ]
             flagged: set[int] = set()
             for column in columns:
-                if Flagged in set(map(type, column)):
-                    flagged.update(i for i, effect in enumerate(column) if type(effect) is Flagged)
+                kinds = list(map(type, column))
+                if Flagged in kinds:  # a few cells at most: found by the list's own search
+                    at = kinds.index(Flagged)
+                    while True:
+                        flagged.add(at)
+                        try:
+                            at = kinds.index(Flagged, at + 1)
+                        except ValueError:
+                            break
             cells_of_rows = zip(*columns, strict=True) if columns else repeat((), len(group))
-            required = self.required
+            required, rules = self.required, self.rules
             for position, (row, cells) in enumerate(zip(group, cells_of_rows, strict=True)):
                 # (a comprehension: dict() of an iterable of pairs is twice as slow)
                 values = {key: value for cell in cells for key, value in cell}
@@ -247,16 +256,13 @@ class _Plan:
                         value = get(name)
                         if value is None or value == "" or value == ():
                             break
-                    else:
-                        outcome = self._clean(row, values, today)
+                    else:  # a clean row, the commonest case
+                        added = self._tag(values, today) if rules else ()
+                        outcome = RowOutcome(row, build_customer(values), [], 0, added)
                 if outcome is None:
                     outcome = self._assemble(row, cells, values, today)
                 outcomes[indexes[position]] = outcome
         return outcomes  # type: ignore[return-value]  # every row has its outcome
-
-    def _clean(self, row: SourceRow, values: dict[str, Any], today: date) -> RowOutcome:
-        added = self._tag(values, today) if self.rules else ()
-        return RowOutcome(row, build_customer(values), [], 0, added)
 
     def _assemble(
         self, row: SourceRow, cells: Sequence[Effect], values: dict[str, Any], today: date
