@@ -161,6 +161,12 @@ def build_customer(values: Mapping[str, Any], *, trusted: bool = True) -> Custom
     """
     if not trusted or not values.keys() <= _CUSTOMER_FIELDS:
         return Customer.model_validate(dict(values))
+    return _assembled(values)
+
+
+def _assembled(values: Mapping[str, Any]) -> Customer:
+    """:func:`build_customer` for values whose keys are known to be Customer fields (the
+    pipeline's: only dictionary fields and the parts derived from them)."""
     data = {**_CUSTOMER_DEFAULTS, **values}
     customer = Customer.__new__(Customer)
     _set(customer, "__dict__", data)
@@ -258,7 +264,7 @@ class _Plan:
                             break
                     else:  # a clean row, the commonest case
                         added = self._tag(values, today) if rules else ()
-                        outcome = RowOutcome(row, build_customer(values), [], 0, added)
+                        outcome = RowOutcome(row, _assembled(values), [], 0, added)
                 if outcome is None:
                     outcome = self._assemble(row, cells, values, today)
                 outcomes[indexes[position]] = outcome

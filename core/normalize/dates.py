@@ -499,17 +499,23 @@ def plain_datetimes(cells: Sequence[Any], tz: tzinfo) -> list[datetime | None]:
     True
     """
     out: list[datetime | None] = []
+    append, iso, glued, parse = (
+        out.append,
+        _ISO_MOMENT.fullmatch,
+        _GLUED_MOMENT.fullmatch,
+        datetime.fromisoformat,
+    )
     for text in text_cells(cells):
-        moment = None
         try:
-            if _ISO_MOMENT.fullmatch(text):
-                moment = datetime.fromisoformat(text)
-                moment = (
+            if iso(text) is not None:
+                moment = parse(text)
+                append(
                     moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
                 )
-            elif _GLUED_MOMENT.fullmatch(text):
-                moment = datetime.fromisoformat(f"{text[:10]} {text[10:]}").replace(tzinfo=tz)
+            elif glued(text) is not None:
+                append(parse(f"{text[:10]} {text[10:]}").replace(tzinfo=tz))
+            else:
+                append(None)
         except ValueError:  # a day or time that does not exist: the general path says which
-            moment = None
-        out.append(moment)
+            append(None)
     return out
