@@ -1,4 +1,4 @@
-"""One row through the pure stages: normalize -> validate -> protect -> tag -> Customer.
+"""Rows through the pure stages: normalize -> validate -> protect -> tag -> Customer.
 
 ``map`` (headers -> canonical fields) happens in the connectors (``core.mapping``) and
 ``dedupe`` works on whole tables (``core.dedupe``); everything in between is here, with no
@@ -6,6 +6,12 @@ I/O. A row that cannot become a clean :class:`~core.models.Customer` is quaranti
 outcome has ``customer=None`` and at least one ERROR issue saying why, in words a sales admin
 understands. Nothing is dropped or changed silently: a value that cannot be read is an
 issue, a masked number is a WARNING issue.
+
+Rows are worked through in batches, column by column: each distinct cell's effect (its
+normalized value, the issues it raises, a masked number) is worked out once by
+``core.effects`` and reused; only required fields, rule tags and the order of issues are per
+row. The outcomes are those of ``normalize``, ``validate`` and ``protect`` applied to each
+row in turn (``tests/quality/test_pipeline_batches.py``).
 
 Usage::
 
