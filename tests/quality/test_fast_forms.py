@@ -8,9 +8,12 @@ equal the normalizer's, and for the rest it must step aside.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.normalize import address as address_module
@@ -47,59 +50,31 @@ _text = st.one_of(
 _cell = st.one_of(_text, st.integers(), st.floats(allow_nan=False), st.none())
 
 
-@settings(max_examples=150)
-@given(st.lists(_cell, max_size=8))
-def test_clean_lines_are_what_normalize_text_returns(cells: list[Any]) -> None:
-    for cell, fast in zip(cells, clean_lines(cells), strict=True):
-        if fast is not None:
-            assert normalize_text(cell) == (fast, None)
-
-
-@settings(max_examples=150)
-@given(st.lists(_cell, max_size=8))
-def test_clean_emails_are_what_normalize_email_returns(cells: list[Any]) -> None:
-    for cell, fast in zip(cells, clean_emails(cells), strict=True):
-        if fast is not None:
-            assert normalize_email(cell) == (fast, None)
-
-
-@settings(max_examples=150)
-@given(st.lists(_cell, max_size=8))
-def test_common_phones_are_what_normalize_phone_returns(cells: list[Any]) -> None:
-    for cell, fast in zip(cells, common_phones(cells), strict=True):
-        if fast is not None:
-            assert normalize_phone(cell) == (fast, None)
-
-
-@settings(max_examples=150)
-@given(st.lists(_cell, max_size=8))
-def test_common_ids_are_what_normalize_customer_id_returns(cells: list[Any]) -> None:
-    for cell, fast in zip(cells, common_ids(cells), strict=True):
-        if fast is not None:
-            assert normalize_customer_id(cell) == (fast, None)
-
-
 _address = st.builds(
     lambda names, street: "".join(names) + street,
     st.lists(st.sampled_from(sorted(address_module._divisions().names)), max_size=3),
     st.sampled_from(("", "路1号", " 中关村大街12号", "区", "南山路3号", "\u200b1号")),
 )
 
+#: fast form -> the normalizer whose answers it must give.
+PAIRS: dict[str, tuple[Callable[[list[Any]], list[Any]], Callable[[Any], Any]]] = {
+    "text": (clean_lines, normalize_text),
+    "email": (clean_emails, normalize_email),
+    "phone": (common_phones, normalize_phone),
+    "customer_id": (common_ids, normalize_customer_id),
+    "address": (common_addresses, normalize_address),
+    "datetime": (partial(plain_datetimes, tz=SH), partial(normalize_datetime, tz=SH)),
+}
 
-@settings(max_examples=150)
-@given(st.lists(st.one_of(_address, _cell), max_size=8))
-def test_common_addresses_are_what_normalize_address_returns(cells: list[Any]) -> None:
-    for cell, fast in zip(cells, common_addresses(cells), strict=True):
+
+@pytest.mark.parametrize("kind", sorted(PAIRS))
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(st.one_of(_cell, _address), max_size=8))
+def test_fast_forms_give_the_normalizers_answers(kind: str, cells: list[Any]) -> None:
+    fast_form, normalizer = PAIRS[kind]
+    for cell, fast in zip(cells, fast_form(cells), strict=True):
         if fast is not None:
-            assert normalize_address(cell) == (fast, None)
-
-
-@settings(max_examples=150)
-@given(st.lists(_cell, max_size=8))
-def test_plain_datetimes_are_what_normalize_datetime_returns(cells: list[Any]) -> None:
-    for cell, fast in zip(cells, plain_datetimes(cells, SH), strict=True):
-        if fast is not None:
-            assert normalize_datetime(cell, tz=SH) == (fast, None)
+            assert normalizer(cell) == (fast, None)
 
 
 def test_fast_forms_recognize_the_common_cells_and_step_aside_otherwise() -> None:
