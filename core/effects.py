@@ -189,6 +189,7 @@ class EffectTable:
                 fast_forms.get(spec.type),
             )
         self._unknown: dict[str, Flagged] = {}
+        self._derived: dict[tuple[Any, ...], tuple[Pair, ...]] = {}
 
     def column(self, name: str, cells: Sequence[Any]) -> list[Effect]:
         """The effects of a column of field ``name``'s raw cells, in order."""
@@ -257,13 +258,16 @@ class EffectTable:
         spread = field.spread
         assert spread is not None and field.choices is None and not field.dated
         out: list[Effect | None] = []
+        derived = self._derived  # (province, city, district) -> their pairs: a few hundred
         for value in values:
-            if value is None:
-                out.append(None)
+            if value is None or _digit_run(value[0]) is not None:
+                out.append(None)  # (a number in the address is scanned by _compute)
                 continue
-            pairs = spread(name, value)
-            text = pairs[0][1]
-            out.append(None if text is not None and _digit_run(text) is not None else tuple(pairs))
+            divisions = value[1:]
+            pairs = derived.get(divisions)
+            if pairs is None:
+                pairs = derived[divisions] = tuple(spread(name, value)[1:])
+            out.append(((name, value[0]), *pairs))
         return out
 
     def effect(self, name: str, raw: Any) -> Effect:

@@ -314,13 +314,17 @@ class _Plan:
             return RowOutcome(row, None, issues, masked)
         return RowOutcome(row, customer, issues, masked, added)
 
+    def _forget_answers(self, today: date) -> None:
+        """Rule tests answer anew on another day (overdue, within_days ...)."""
+        for _, tests in self.rule_tests:
+            for _, _, answers in tests:
+                answers.clear()
+        self._tests_day = today
+
     def _tag(self, values: dict[str, Any], today: date) -> tuple[str, ...]:
         """Adds the rules' tags to ``values``; returns those that were not there yet."""
-        if today != self._tests_day:  # date tests (overdue ...) answer anew each day
-            for _, tests in self.rule_tests:
-                for _, _, answers in tests:
-                    answers.clear()
-            self._tests_day = today
+        if today != self._tests_day:
+            self._forget_answers(today)
         get = values.get
         new_tags = []
         for tag, tests in self.rule_tests:
