@@ -135,6 +135,10 @@ def _one(chunk: str) -> str | Normalized[Any]:
         ext = match.group(1)
         chunk = chunk[: match.start()]
     chunk = _EDGE_LABEL.sub("", chunk.strip())
+    if not ext:
+        common = _common_form(chunk)  # what the steps below give, in two regex calls
+        if common is not None:
+            return common[0]
     chunk = _BRACKETED_COUNTRY.sub(r"+\1 ", chunk)
     if not chunk or not _ALLOWED.fullmatch(chunk):
         return fail(REASON_UNREADABLE)
