@@ -18,7 +18,7 @@ the pipeline's (``core.pipeline``); the staged functions ``normalize``, ``valida
 
 Memory stays bounded: each field remembers up to :data:`CACHE_CHECK` values, then either
 starts over (values repeat: dropdowns) or stops remembering (nearly every value new: phones,
-addresses, timestamps), the same review as :class:`~core.normalize.RowNormalizer`'s.
+addresses, timestamps).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import Any, Literal, NamedTuple
 
 from core.fields import FIELDS, FieldType
 from core.issues import Severity
-from core.normalize import CACHE_CHECK, Normalizer, RowNormalizer, Spread, cache_key
+from core.normalize import Normalizer, RowNormalizer, Spread
 from core.normalize.address import common_addresses
 from core.normalize.dates import plain_datetimes, zone
 from core.normalize.ids import common_ids
@@ -97,9 +97,33 @@ class Flagged(tuple[Pair, ...]):
 #: The effect of an empty cell.
 NOTHING: Effect = ()
 
-#: Marks the cache keys of typed values (see :func:`core.normalize.cache_key`), so that a
-#: tuple written into a cell can never be mistaken for one.
+#: Distinct values remembered per field before its memo is reviewed: a field whose values
+#: rarely repeat stops being remembered, one whose values repeat starts over (bounded memory
+#: on huge tables, high hit rates on dropdown values, owners and dates).
+CACHE_CHECK = 16384
+
+#: Marks the memo keys of typed values (see :func:`cache_key`), so that a tuple written into
+#: a cell can never be mistaken for one.
 _TYPED = object()
+
+
+def cache_key(raw: Any) -> Any:
+    """The key ``raw``'s result is cached under, or ``None`` when it is not cached.
+
+    Text is its own key. Integers, dates and non-zero floats (Excel serials, Feishu
+    timestamps, amounts typed as numbers) repeat as much as text does; they are keyed with
+    their type, because 1 == 1.0 == True and ``date`` == ``datetime`` rules would otherwise
+    share results between values that normalize differently. Equal values of one of these
+    types are the same value, except 0.0 and -0.0, which are left out. Anything else (lists,
+    dicts, Decimals whose exponent matters, datetimes with a fold or a zone) is not cached.
+    """
+    kind = type(raw)
+    if kind is str:
+        return raw
+    if kind is int or kind is date or (kind is float and raw != 0.0):
+        return (kind, raw)
+    return None
+
 
 _digit_run = DIGIT_RUN.search
 _DATE_RANK = {name: rank for rank, name in enumerate(DATE_FIELDS)}

@@ -2,9 +2,9 @@
 
 One module per kind of value (``phones``, ``dates``, ``amounts``, ``enums``, ``industry``,
 ``address``, ``text``, ``ids``); the field dictionary (``core.fields``) says which field is
-which kind. :class:`RowNormalizer` is built once per configuration and then applied to every
-row: it looks each field's normalizer up once, and caches results per distinct text value,
-because tables repeat the same dropdown values, dates, owners and amounts over and over.
+which kind. :class:`RowNormalizer` is built once per configuration and then applied to rows;
+it also hands each field's normalizer to the pipeline (``core.effects``), which remembers
+results per distinct value.
 
 Every normalizer is a pure function that never raises on bad input: it returns
 :class:`~core.normalize.base.Normalized` with a ``problem`` (in words for people) instead,
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from functools import partial
 from typing import Any
 
@@ -78,24 +77,6 @@ Normalizer = Callable[[Any], Normalized[Any]]
 #: A field's normalized value and the values derived from it, as (field, value) pairs.
 Spread = Callable[[str, Any], list[tuple[str, Any]]]
 
-#: Distinct text values remembered per field before its cache is reviewed: a field whose
-#: values rarely repeat stops being cached, one whose values repeat starts over (bounded
-#: memory on huge tables, high hit rates on dropdown values, owners and dates).
-CACHE_CHECK = 16384
-
-
-class _Cache(dict[Any, "Normalized[Any]"]):
-    """Raw text (or a typed key, see :func:`cache_key`) -> result for one field, with the
-    row count at which it (re)started, to judge from how fast it fills whether caching
-    pays."""
-
-    __slots__ = ("generation", "started")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.started = 0
-        self.generation = 0
-
 
 @dataclass(frozen=True, slots=True)
 class FieldProblem:
@@ -134,24 +115,6 @@ def _spread_dated(name: str, result: Any) -> list[tuple[str, Any]]:
     return [(name, text), (f"{name}_date", day)]
 
 
-def cache_key(raw: Any) -> Any:
-    """The key ``raw``'s result is cached under, or ``None`` when it is not cached.
-
-    Text is its own key. Integers, dates and non-zero floats (Excel serials, Feishu
-    timestamps, amounts typed as numbers) repeat as much as text does; they are keyed with
-    their type, because 1 == 1.0 == True and ``date`` == ``datetime`` rules would otherwise
-    share results between values that normalize differently. Equal values of one of these
-    types are the same value, except 0.0 and -0.0, which are left out. Anything else (lists,
-    dicts, Decimals whose exponent matters, datetimes with a fold or a zone) is not cached.
-    """
-    kind = type(raw)
-    if kind is str:
-        return raw
-    if kind is int or kind is date or (kind is float and raw != 0.0):
-        return (kind, raw)
-    return None
-
-
 class RowNormalizer:
     """Normalizes rows of canonical field -> raw value under one configuration.
 
@@ -188,8 +151,7 @@ class RowNormalizer:
             FieldType.TAGS: normalize_tags,
         }
         self.enum_tables: dict[str, EnumTable] = {}
-        self._fields: dict[str, tuple[Normalizer, Spread | None, _Cache | None]] = {}
-        self._rows = 0
+        self._fields: dict[str, tuple[Normalizer, Spread | None]] = {}
         for spec in FIELDS:
             if spec.type is FieldType.ENUM:
                 table = build_enum_table(
@@ -208,7 +170,7 @@ class RowNormalizer:
                 if spec.type is FieldType.DATED_TEXT
                 else None
             )
-            self._fields[spec.name] = (normalizer, spread, _Cache())
+            self._fields[spec.name] = (normalizer, spread)
         unknown_alias_fields = set(quality.enum_aliases) - set(self.enum_tables)
         unknown_choice_fields = set(quality.enum_choices) - set(self.enum_tables)
         if unknown_alias_fields or unknown_choice_fields:
@@ -225,57 +187,22 @@ class RowNormalizer:
     def normalizer_of(self, name: str) -> tuple[Normalizer, Spread | None] | None:
         """Field ``name``'s normalizer and how its result spreads into a row (``None`` for
         the plain value), or ``None`` when ``name`` is not a customer field."""
-        entry = self._fields.get(name)
-        return None if entry is None else (entry[0], entry[1])
-
-    def normalize_value(self, name: str, raw: Any) -> Normalized[Any]:
-        """One field's raw value -> its normalized result (derived parts not spread)."""
-        normalizer, _, cache = self._fields[name]
-        if cache is None:
-            return normalizer(raw)
-        key = cache_key(raw)
-        if key is None:
-            return normalizer(raw)
-        result = cache.get(key)
-        if result is None:
-            result = normalizer(raw)
-            cache[key] = result
-            if len(cache) >= CACHE_CHECK:
-                self._review_cache(name, cache)
-        return result
+        return self._fields.get(name)
 
     def __call__(self, values: Mapping[str, Any]) -> NormalizedRow:
         out: dict[str, Any] = {}
         problems: list[FieldProblem] = []
         unknown: list[str] = []
         fields = self._fields
-        self._rows += 1
         for name, raw in values.items():
-            try:  # cheaper than fields.get() and a None check for the usual known field
-                normalizer, spread, cache = fields[name]
-            except KeyError:
+            entry = fields.get(name)
+            if entry is None:
                 unknown.append(name)
                 continue
-            # Text is most cells: test its type first, so the empty check and the cache key
-            # cost nothing more for it.
-            if type(raw) is str:
-                if not raw:
-                    continue
-                key: Any = raw
-            elif raw is None or raw == "":
+            if raw is None or (type(raw) is str and not raw) or raw == "":
                 continue
-            else:
-                key = cache_key(raw)
-            if cache is not None and key is not None:
-                result = cache.get(key)
-                if result is None:
-                    result = normalizer(raw)
-                    cache[key] = result
-                    if len(cache) >= CACHE_CHECK:
-                        self._review_cache(name, cache)
-            else:
-                result = normalizer(raw)
-            value, problem = result
+            normalizer, spread = entry
+            value, problem = normalizer(raw)
             if problem is not None:
                 problems.append(FieldProblem(name, raw, problem))
             elif value is not None:
@@ -284,20 +211,3 @@ class RowNormalizer:
                 else:
                     out.update(spread(name, value))
         return NormalizedRow(out, problems, unknown)
-
-    def _review_cache(self, name: str, cache: _Cache) -> None:
-        """A field's cache is full: keep caching if values repeat, else stop for this field.
-
-        Dropdowns, owners, dates and amounts repeat endlessly and are worth remembering;
-        phones, addresses and timestamps are nearly all distinct, and caching them would
-        only cost time and memory.
-        """
-        # Rows seen since the cache (re)started ~ lookups: fewer than two per entry means
-        # most lookups missed.
-        if self._rows - cache.started < CACHE_CHECK * 2:
-            normalizer, spread, _ = self._fields[name]
-            self._fields[name] = (normalizer, spread, None)
-            return
-        cache.clear()
-        cache.started = self._rows
-        cache.generation += 1
