@@ -294,10 +294,6 @@ class EffectTable:
             out.append(((name, value[0]), *pairs))
         return out
 
-    def effect(self, name: str, raw: Any) -> Effect:
-        """The effect of one cell of field ``name``."""
-        return self.column(name, (raw,))[0]
-
     def _unknown_column(self, name: str) -> Flagged:
         from core.validate import REASON_UNKNOWN_FIELD
 
