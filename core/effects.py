@@ -46,7 +46,7 @@ from core.protect import (
     scan_value,
     sensitive_finding,
 )
-from core.validate import DATE_FIELDS, bounds_reason, choice_reason
+from core.validate import DATE_FIELDS, REASON_UNKNOWN_FIELD, bounds_reason, choice_reason
 
 __all__ = ["NOTHING", "EffectTable", "Flagged", "Note", "Stage"]
 
@@ -187,20 +187,20 @@ class EffectTable:
         self.years = years
         self._bounds_reason = bounds_reason(*years)
         choice_ranks = {name: rank for rank, name in enumerate(choices)}
+        fast_forms: dict[FieldType, Callable[[Sequence[Any]], list[Any]]] = {
+            FieldType.TEXT: clean_lines,
+            FieldType.EMAIL: clean_emails,
+            FieldType.PHONE: common_phones,
+            FieldType.DATETIME: partial(plain_datetimes, tz=zone(normalize.timezone)),
+            FieldType.ID: common_ids,
+            FieldType.ADDRESS: common_addresses,
+        }
         self._fields: dict[str, _Field] = {}
         for spec in FIELDS:
             found = normalize.normalizer_of(spec.name)
             if found is None:  # pragma: no cover - every dictionary field has a normalizer
                 continue
             normalizer, spread = found
-            fast_forms: dict[FieldType, Callable[[Sequence[Any]], list[Any]]] = {
-                FieldType.TEXT: clean_lines,
-                FieldType.EMAIL: clean_emails,
-                FieldType.PHONE: common_phones,
-                FieldType.DATETIME: partial(plain_datetimes, tz=zone(normalize.timezone)),
-                FieldType.ID: common_ids,
-                FieldType.ADDRESS: common_addresses,
-            }
             self._fields[spec.name] = _Field(
                 spec.name,
                 normalizer,
@@ -295,8 +295,6 @@ class EffectTable:
         return out
 
     def _unknown_column(self, name: str) -> Flagged:
-        from core.validate import REASON_UNKNOWN_FIELD
-
         flagged = self._unknown.get(name)
         if flagged is None:
             note = Note(Stage.UNKNOWN, BY_COLUMN, name, "", REASON_UNKNOWN_FIELD, Severity.WARNING)
@@ -304,15 +302,11 @@ class EffectTable:
         return flagged
 
     def _lookup(self, field: _Field, raw: Any) -> Effect:
-        if type(raw) is str:
-            if not raw:
-                return NOTHING
-            key: Any = raw
-        elif raw is None or raw == "":
+        """The effect of a cell that is not text (text cells are handled in :meth:`column`)."""
+        if raw is None or raw == "":
             return NOTHING
-        else:
-            typed = cache_key(raw)
-            key = None if typed is None else (_TYPED, typed)
+        typed = cache_key(raw)
+        key = None if typed is None else (_TYPED, typed)
         memo = field.memo
         if memo is None or key is None:
             return self._compute(field, raw)

@@ -378,12 +378,9 @@ def _run_safely(plan: _Plan, rows: Sequence[SourceRow]) -> list[RowOutcome]:
         gc.disable()
     try:
         return plan.run(rows)
-    except Exception:  # pragma: no cover - a safety net for bugs, not a code path
+    except Exception as exc:  # pragma: no cover - a safety net for bugs, not a code path
         if len(rows) == 1:
-            try:
-                return plan.run(rows)
-            except Exception as exc:
-                return [_broken_row(rows[0], exc)]
+            return [_broken_row(rows[0], exc)]
         # Find the row that breaks: the others go on as usual.
         return [outcome for row in rows for outcome in _run_safely(plan, [row])]
     finally:
