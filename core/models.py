@@ -83,6 +83,10 @@ class Customer(BaseModel):
 
 #: Fields derived from others; not columns of any table.
 DERIVED_FIELDS = ("province", "city", "district", "next_follow_up_date")
+#: Fields a Customer cannot exist without, whatever ``quality.required`` says.
+CUSTOMER_REQUIRED = tuple(
+    name for name, info in Customer.model_fields.items() if info.is_required()
+)
 
 
 class FollowUp(BaseModel):

@@ -80,7 +80,8 @@ class QualitySettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    #: Fields a row must have; default: the dictionary's required fields.
+    #: Fields a row must have; default: the dictionary's required fields. 客户名称 and
+    #: 联系人姓名 are required even when left out here (a customer needs them).
     required: list[str] | None = None
     #: Extra value synonyms per enum field: ``{level: {A: 重点客户}}``.
     enum_aliases: dict[str, dict[str, str]] = Field(default_factory=dict)

@@ -25,6 +25,7 @@ from typing import Any
 from core.errors import ConfigError
 from core.fields import FIELD_BY_NAME, REQUIRED_FIELDS, FieldType
 from core.issues import Issue, Severity
+from core.models import CUSTOMER_REQUIRED
 from core.normalize import FieldProblem
 from core.protect import safe_excerpt
 from core.settings import QualitySettings
@@ -49,8 +50,13 @@ DATE_SOURCE = {
 
 
 def required_fields(quality: QualitySettings) -> tuple[str, ...]:
-    """The fields a row must have under ``quality``; ``ConfigError`` names unknown ones."""
+    """The fields a row must have under ``quality``; ``ConfigError`` names unknown ones.
+
+    A customer cannot exist without 客户名称 and 联系人姓名 (:data:`CUSTOMER_REQUIRED`):
+    a configured list that leaves them out still has them, first.
+    """
     names = tuple(quality.required) if quality.required is not None else REQUIRED_FIELDS
+    names = (*(name for name in CUSTOMER_REQUIRED if name not in names), *names)
     unknown = [name for name in names if name not in FIELD_BY_NAME]
     if unknown:
         raise ConfigError(f"quality.required: unknown field(s) {', '.join(unknown)}")

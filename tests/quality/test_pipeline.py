@@ -303,3 +303,12 @@ def test_quarantine_policy_still_counts_sensitive_values() -> None:
         process_row(SourceRow("t", "2", {**SEED_ROW, "remarks": "身份证11010519491231002X"}), opts)
     )
     assert (counts.quarantined, counts.masked_sensitive) == (1, 1)
+
+
+def test_a_row_without_a_contact_is_quarantined_even_when_settings_do_not_require_one() -> None:
+    # The model cannot hold a customer without 联系人姓名: the row must not slip through.
+    options = PipelineOptions(quality=QualitySettings(required=["phone"]))
+    row = SourceRow("客户表", "2", {"phone": "13812345678", "company_name": "星辰科技"})
+    outcome = process_row(row, options)
+    assert outcome.quarantined
+    assert [(i.field, i.reason) for i in outcome.issues] == [("contact_name", "必填项为空")]

@@ -57,9 +57,19 @@ def test_placeholder_phone_counts_as_missing() -> None:
 def test_required_from_settings() -> None:
     quality = QualitySettings(required=["company_name", "email"])
     issues = issues_for({"company_name": "星辰科技"}, quality)
-    assert [(i.field, i.reason) for i in issues] == [("email", "必填项为空")]
+    assert [(i.field, i.reason) for i in issues] == [
+        ("contact_name", "必填项为空"),
+        ("email", "必填项为空"),
+    ]
     with pytest.raises(ConfigError):
         required_fields(QualitySettings(required=["nope"]))
+
+
+def test_a_customer_needs_its_name_and_contact_whatever_the_settings_say() -> None:
+    quality = QualitySettings(required=["phone"])
+    assert required_fields(quality) == ("company_name", "contact_name", "phone")
+    issues = issues_for({"phone": "13812345678", "company_name": "星辰科技"}, quality)
+    assert [(i.field, i.reason) for i in issues] == [("contact_name", "必填项为空")]
 
 
 @pytest.mark.parametrize(
