@@ -240,9 +240,7 @@ class EffectTable:
             effects = [None] * len(cells)
         if None in effects:
             compute, lookup = self._compute, self._lookup
-            for index, effect in enumerate(effects):
-                if effect is not None:
-                    continue
+            for index in _misses(effects):
                 raw = cells[index]
                 if type(raw) is not str:
                     effects[index] = lookup(field, raw)
@@ -376,6 +374,19 @@ class EffectTable:
             return
         field.memo = _fresh_memo()
         field.seen = 0
+
+
+def _misses(effects: list[Effect | None]) -> list[int]:
+    """Where ``effects`` has no effect yet (found by the list's own search: a column's
+    misses are a minority, and visiting only them is cheaper than a loop over all)."""
+    found: list[int] = []
+    try:
+        at = effects.index(None)
+        while True:
+            found.append(at)
+            at = effects.index(None, at + 1)
+    except ValueError:
+        return found
 
 
 def _fresh_memo() -> dict[Any, Effect]:

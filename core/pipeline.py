@@ -29,15 +29,18 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice, repeat
+from operator import and_, itemgetter, mul, or_
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticUndefined
 
-from core.effects import BY_COLUMN, Effect, EffectTable, Flagged, Note, Stage
+from core.effects import BY_COLUMN, NOTHING, Effect, EffectTable, Flagged, Note, Stage
+from core.fields import FIELDS
 from core.issues import Issue, Severity
 from core.models import Customer
-from core.normalize import RowNormalizer
+from core.normalize import RowNormalizer, spread_fields
 from core.settings import QualitySettings, TagRule
 from core.tag import Check, CompiledRule, compile_rules
 from core.validate import REASON_REQUIRED, date_bounds, required_fields
@@ -153,6 +156,21 @@ _CUSTOMER_DEFAULTS = {
     for name, info in Customer.model_fields.items()
 }
 _set = object.__setattr__
+# The model's own slots, set straight through their descriptors (a little cheaper per row
+# than looking each name up through object.__setattr__).
+_new_customer = Customer.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+#: What an empty cell leaves in a field: its default, None for the fields a customer needs
+#: (a row without them is never built). Rules test None and () alike: "no value".
+_STAND_IN_VALUES = {
+    name: None if default is PydanticUndefined else default
+    for name, default in _CUSTOMER_DEFAULTS.items()
+}
+_first = itemgetter(0)
+_second = itemgetter(1)
 
 
 def build_customer(values: Mapping[str, Any], *, trusted: bool = True) -> Customer:
@@ -173,12 +191,11 @@ def build_customer(values: Mapping[str, Any], *, trusted: bool = True) -> Custom
 def _assembled(values: Mapping[str, Any]) -> Customer:
     """:func:`build_customer` for values whose keys are known to be Customer fields (the
     pipeline's: only dictionary fields and the parts derived from them)."""
-    data = {**_CUSTOMER_DEFAULTS, **values}
-    customer = Customer.__new__(Customer)
-    _set(customer, "__dict__", data)
-    _set(customer, "__pydantic_fields_set__", set(values))
-    _set(customer, "__pydantic_extra__", None)
-    _set(customer, "__pydantic_private__", None)
+    customer = _new_customer(Customer)
+    _set_dict(customer, {**_CUSTOMER_DEFAULTS, **values})
+    _set_fields(customer, set(values))
+    _set_extra(customer, None)
+    _set_private(customer, None)
     return customer
 
 
@@ -197,12 +214,23 @@ class _Plan:
         self.quality = options.quality
         self.normalize = RowNormalizer(options.quality, options.timezone)
         self.required = required_fields(options.quality)
+        self.required_set = frozenset(self.required)
+        #: The fields each dictionary field fills in (an address: its divisions too), and
+        #: what stands in for an empty or flagged cell of it when rows are laid out.
+        self.fields_of: dict[str, tuple[str, ...]] = {}
+        for spec in FIELDS:
+            found = self.normalize.normalizer_of(spec.name)
+            if found is not None:
+                self.fields_of[spec.name] = spread_fields(spec.name, found[1])
+        self.stand_ins: dict[str, Effect] = {
+            name: tuple((field_name, _STAND_IN_VALUES[field_name]) for field_name in fields)
+            for name, fields in self.fields_of.items()
+        }
         self.rules: tuple[CompiledRule, ...] = compile_rules(
             options.tagging, self.normalize.enum_tables
         )
-        # The rules' tests inlined into the row loop: one call per test, none per rule.
-        # The rules' tests inlined into the row loop, each with its answers by value: a test
-        # reads one value, and rules test dropdowns, amounts and dates, which repeat.
+        # The rules' tests, each with its answers by value: a test reads one value, and
+        # rules test dropdowns, amounts and dates, which repeat.
         self.rule_tests: tuple[tuple[str, tuple[tuple[str, Check, dict[Any, bool]], ...]], ...]
         self.rule_tests = tuple(
             (rule.tag, tuple((key, check, {}) for key, check in rule.tests)) for rule in self.rules
@@ -210,6 +238,11 @@ class _Plan:
         self._tests_day: date | None = None
         # Rules with a tag of their own (the usual case) add no tag twice: no need to dedupe.
         self.distinct_tags = len({rule.tag for rule in self.rules}) == len(self.rules)
+        self.rule_tags = tuple(rule.tag for rule in self.rules)
+        #: (tags people entered, rules that passed) -> (the row's tags, the tags added)
+        self._merges: dict[tuple[tuple[str, ...], int], tuple[tuple[str, ...], tuple[str, ...]]]
+        self._merges = {}
+        self._fields_sets: dict[tuple[str, ...], dict[int, set[str]]] = {}
         self.choices = {name: table.choices for name, table in self.normalize.enum_tables.items()}
         self.zone = ZoneInfo(options.timezone)
         self._effects: EffectTable | None = None
@@ -231,6 +264,8 @@ class _Plan:
         """Outcomes of ``rows``, in order: cells looked up column by column, rows assembled."""
         today = self.today()
         effects = self.effects(today)
+        if today != self._tests_day:
+            self._forget_answers(today)
         # Rows of one table nearly always have the same columns; sparse records (Airtable
         # leaves empty fields out) form a few groups.
         groups: dict[tuple[str, ...], list[int]] = {}
@@ -245,36 +280,134 @@ class _Plan:
                     names, zip(*[row.values.values() for row in group], strict=True), strict=True
                 )
             ]
-            flagged: set[int] = set()
-            for column in columns:
-                kinds = list(map(type, column))
-                if Flagged in kinds:  # a few cells at most: found by the list's own search
-                    at = kinds.index(Flagged)
-                    while True:
-                        flagged.add(at)
-                        try:
-                            at = kinds.index(Flagged, at + 1)
-                        except ValueError:
-                            break
-            cells_of_rows = zip(*columns, strict=True) if columns else repeat((), len(group))
-            required, rules = self.required, self.rules
-            for position, (row, cells) in enumerate(zip(group, cells_of_rows, strict=True)):
-                # (a comprehension: dict() of an iterable of pairs is twice as slow)
-                values = {key: value for cell in cells for key, value in cell}
-                outcome = None
-                if position not in flagged:
-                    get = values.get
-                    for name in required:
-                        value = get(name)
-                        if value is None or value == "" or value == ():
-                            break
-                    else:  # a clean row, the commonest case
-                        added = self._tag(values, today) if rules else ()
-                        outcome = RowOutcome(row, _assembled(values), [], 0, added)
-                if outcome is None:
-                    outcome = self._assemble(row, cells, values, today)
+            for position, outcome in self._group(names, group, columns, today):
                 outcomes[indexes[position]] = outcome
         return outcomes  # type: ignore[return-value]  # every row has its outcome
+
+    def _group(
+        self,
+        names: tuple[str, ...],
+        group: Sequence[SourceRow],
+        columns: list[list[Effect]],
+        today: date,
+    ) -> Iterator[tuple[int, RowOutcome]]:
+        """Outcomes of rows sharing their columns, as (position in ``group``, outcome).
+
+        Clean rows (no cell with an issue, every required field filled: nearly all) are
+        laid out column by column: each column's effects become a list of values per field,
+        rules are tested a column at a time, and a row is then one ``dict(zip(...))`` of
+        its values. The other rows are assembled one by one (:meth:`_assemble`).
+        """
+        size = len(group)
+        careful: set[int] = set()  # rows with an issue somewhere: assembled one by one
+        empty_bits = [0] * size  # per row, one bit per column whose cell was empty
+        values_of: dict[str, list[Any]] = {}  # field -> its value in each row
+        required = self.required_set
+        for bit, (name, column) in enumerate(zip(names, columns, strict=True)):
+            fields = self.fields_of.get(name)
+            if fields is None:  # not a customer field: every row carries a warning
+                careful.update(range(size))
+                continue
+            flagged = _positions(list(map(type, column)), Flagged)
+            empty = _positions(column, NOTHING)  # (an empty Flagged too: it is flagged)
+            if flagged or empty:
+                careful.update(flagged)
+                if name in required:
+                    careful.update(empty)
+                # Empty and flagged cells stand in with the fields' defaults, so that every
+                # effect of the column has the same fields.
+                column = column.copy()
+                stand_in = self.stand_ins[name]
+                for at in flagged:
+                    column[at] = stand_in
+                for at in empty:
+                    column[at] = stand_in
+                    empty_bits[at] |= 1 << bit
+            if len(fields) == 1:
+                values = list(map(_second, map(_first, column)))
+                values_of[name] = values
+                if name in required and ("" in values or () in values or None in values):
+                    # (stand-ins hold None or (): those rows are careful already)
+                    for blank in ("", (), None):
+                        careful.update(_positions(values, blank))
+            else:
+                for at, field_name in enumerate(fields):
+                    values_of[field_name] = list(map(_second, map(itemgetter(at), column)))
+        for name in required:
+            if name not in values_of:  # no such column: every row lacks it
+                careful.update(range(size))
+        masks = self._rule_masks(values_of, size, today) if self.rules else None
+        manual_tags = values_of.get("tags")
+
+        # Each row's values in Customer field order; fields with no column keep defaults.
+        in_rows = islice(  # (repeat() never ends: with no column at all, nothing would)
+            zip(
+                *[
+                    values_of[name] if name in values_of else repeat(default)
+                    for name, default in _CUSTOMER_DEFAULTS.items()
+                ],
+                strict=False,
+            ),
+            size,
+        )
+        # The fields rows set, by which of their cells were empty (a few patterns a table).
+        fields_sets = self._fields_sets.get(names)
+        if fields_sets is None:
+            if len(self._fields_sets) >= _ANSWERS_KEPT:
+                self._fields_sets.clear()
+            fields_sets = self._fields_sets[names] = {}
+        for position, row_values in enumerate(in_rows):
+            if position in careful:
+                continue
+            data = dict(zip(_CUSTOMER_DEFAULTS, row_values, strict=True))
+            bits = empty_bits[position]
+            fields_set = fields_sets.get(bits)
+            if fields_set is None:
+                fields_set = fields_sets[bits] = {
+                    field_name
+                    for bit, name in enumerate(names)
+                    if not bits >> bit & 1
+                    for field_name in self.fields_of.get(name, ())
+                }
+            fields_set = fields_set.copy()
+            added: tuple[str, ...] = ()
+            if masks is not None and masks[position]:
+                manual = () if manual_tags is None else manual_tags[position]
+                data["tags"], added = self._merged_tags(manual, masks[position])
+                fields_set.add("tags")
+            customer = _new_customer(Customer)
+            _set_dict(customer, data)
+            _set_fields(customer, fields_set)
+            _set_extra(customer, None)
+            _set_private(customer, None)
+            yield position, RowOutcome(group[position], customer, [], 0, added)
+        for position in sorted(careful):
+            cells = tuple(column[position] for column in columns)
+            found = {key: value for cell in cells for key, value in cell}
+            yield position, self._assemble(group[position], cells, found, today)
+
+    def _rule_masks(self, values_of: Mapping[str, list[Any]], size: int, today: date) -> list[int]:
+        """Per row, one bit per rule whose tests all pass; each test is asked once per
+        distinct value (and remembers its answers for later batches)."""
+        masks = [0] * size
+        for bit, (_, tests) in enumerate(self.rule_tests):
+            passing: list[bool] | None = None
+            for key, check, answers in tests:
+                values = values_of.get(key)
+                if values is None:  # no column fills it in: the same answer for every row
+                    if check(_STAND_IN_VALUES.get(key), today):
+                        continue
+                    passing = [False] * size
+                    break
+                answered = _answers(values, check, answers, today)
+                passing = answered if passing is None else list(map(and_, passing, answered))
+                if True not in passing:
+                    break
+            if passing is None:  # every test read a field no column fills in, and passed
+                passing = [True] * size
+            if True in passing:
+                masks = list(map(or_, masks, map(mul, passing, repeat(1 << bit))))
+        return masks
 
     def _assemble(
         self, row: SourceRow, cells: Sequence[Effect], values: dict[str, Any], today: date
@@ -322,12 +455,11 @@ class _Plan:
         self._tests_day = today
 
     def _tag(self, values: dict[str, Any], today: date) -> tuple[str, ...]:
-        """Adds the rules' tags to ``values``; returns those that were not there yet."""
-        if today != self._tests_day:
-            self._forget_answers(today)
+        """Adds the rules' tags to one row's ``values``; returns those that were not there
+        yet (the rows :meth:`_group` lays out are tagged by :meth:`_rule_masks`)."""
         get = values.get
-        new_tags = []
-        for tag, tests in self.rule_tests:
+        mask = 0
+        for bit, (_, tests) in enumerate(self.rule_tests):
             for key, check, answers in tests:
                 value = get(key)
                 try:
@@ -341,22 +473,65 @@ class _Plan:
                 if not passed:
                     break
             else:
-                new_tags.append(tag)
-        if not new_tags:
+                mask |= 1 << bit
+        if not mask:
             return ()
-        manual = get("tags")
-        if not manual:
-            added = tuple(new_tags) if self.distinct_tags else tuple(dict.fromkeys(new_tags))
-            values["tags"] = tuple(sorted(added))
-            return added
-        values["tags"] = tuple(sorted({*manual, *new_tags}))
-        return tuple([tag for tag in dict.fromkeys(new_tags) if tag not in manual])
+        values["tags"], added = self._merged_tags(get("tags") or (), mask)
+        return added
+
+    def _merged_tags(
+        self, manual: tuple[str, ...], mask: int
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The tags of a row whose people entered ``manual`` and whose rules in ``mask``
+        passed, and the tags that adds (in rule order); rows repeat both, so remembered."""
+        key = (manual, mask)
+        merged = self._merges.get(key)
+        if merged is None:
+            new_tags = [tag for bit, tag in enumerate(self.rule_tags) if mask >> bit & 1]
+            if not manual:
+                added = tuple(new_tags) if self.distinct_tags else tuple(dict.fromkeys(new_tags))
+                merged = (tuple(sorted(added)), added)
+            else:
+                added = tuple([tag for tag in dict.fromkeys(new_tags) if tag not in manual])
+                merged = (tuple(sorted({*manual, *new_tags})), added)
+            if len(self._merges) < _ANSWERS_KEPT:
+                self._merges[key] = merged
+        return merged
 
 
 _UNSEEN = object()
 #: Answers kept per rule test (values of one field: a few hundred distinct ones at most,
 #: unless the rule tests a field whose values never repeat).
 _ANSWERS_KEPT = 4096
+
+
+def _positions(items: list[Any], item: Any) -> list[int]:
+    """Where ``item`` is in ``items`` (found by the list's own search: few hits)."""
+    found: list[int] = []
+    try:
+        at = items.index(item)
+        while True:
+            found.append(at)
+            at = items.index(item, at + 1)
+    except ValueError:
+        return found
+
+
+def _answers(values: list[Any], check: Check, answers: dict[Any, bool], today: date) -> list[bool]:
+    """``check``'s answer for each of ``values``, asked once per value not yet answered."""
+    try:
+        answered: list[Any] = list(map(answers.get, values, repeat(_UNSEEN)))
+    except TypeError:  # an unhashable value: every value asked
+        return [check(value, today) for value in values]
+    for at in _positions(answered, _UNSEEN):
+        value = values[at]
+        passed = answers.get(value, _UNSEEN)
+        if passed is _UNSEEN:
+            passed = check(value, today)
+            if len(answers) < _ANSWERS_KEPT:
+                answers[value] = passed
+        answered[at] = passed
+    return answered
 
 
 def _broken_row(row: SourceRow, exc: Exception) -> RowOutcome:

@@ -41,6 +41,7 @@ from core.normalize.text import (
 from core.settings import QualitySettings
 
 __all__ = [
+    "ADDRESS_PARTS",
     "EMPTY",
     "AddressParts",
     "EnumTable",
@@ -71,6 +72,7 @@ __all__ = [
     "normalize_text",
     "ok",
     "split_address",
+    "spread_fields",
 ]
 
 Normalizer = Callable[[Any], Normalized[Any]]
@@ -96,23 +98,35 @@ class NormalizedRow:
     unknown: list[str] = field(default_factory=list)
 
 
+#: The fields an address fills in besides itself.
+ADDRESS_PARTS = ("province", "city", "district")
+
+
+# A field with a spread fills in every one of its fields whenever it has a value, ``None``
+# for a part it does not tell: the fields a cell sets depend only on its column and on
+# whether it is empty, which lets the pipeline lay a batch out column by column.
 def _spread_address(name: str, result: Any) -> list[tuple[str, Any]]:
     parts: AddressParts = result
-    pairs: list[tuple[str, Any]] = [(name, parts.address)]
-    if parts.province:
-        pairs.append(("province", parts.province))
-    if parts.city:
-        pairs.append(("city", parts.city))
-    if parts.district:
-        pairs.append(("district", parts.district))
-    return pairs
+    return [
+        (name, parts.address),
+        ("province", parts.province),
+        ("city", parts.city),
+        ("district", parts.district),
+    ]
 
 
 def _spread_dated(name: str, result: Any) -> list[tuple[str, Any]]:
     text, day = result
-    if day is None:
-        return [(name, text)]
     return [(name, text), (f"{name}_date", day)]
+
+
+def spread_fields(name: str, spread: Spread | None) -> tuple[str, ...]:
+    """The fields a value of field ``name`` fills in, in the order its spread gives them."""
+    if spread is _spread_address:
+        return (name, *ADDRESS_PARTS)
+    if spread is _spread_dated:
+        return (name, f"{name}_date")
+    return (name,)
 
 
 class RowNormalizer:

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from core.normalize.base import NUMBER_TYPES, Normalized, fail, ok, text_cells
+from core.normalize.base import NUMBER_TYPES, Normalized, fail, ok
 from core.normalize.numerals import DIGITS, parse_chinese_integer
 from core.normalize.text import cell_text, clean_line, fold_all, is_placeholder
 
@@ -381,45 +381,57 @@ def normalize_datetime(
     >>> normalize_datetime("2024-05-1014:30").value
     datetime.datetime(2024, 5, 10, 14, 30, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
     """
-    if type(value) is str and len(value) >= 16 and value[4] == "-" and value[10] in " T":
-        # 2024-05-10 14:30 and ISO 8601 with a zone: the forms most cells already use.
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            zone_ = zone(tz) if isinstance(tz, str) else tz
-            if moment.tzinfo is None:
-                return ok(moment.replace(tzinfo=zone_))
-            return ok(moment.astimezone(zone_))
-    elif (
-        type(value) is str
-        and len(value) == 15
-        and value[4] == "-"
-        and value[7] == "-"
-        and value[12] == ":"
-        and value.isascii()
-        and value[:4].isdigit()
-        and value[5:7].isdigit()
-        and value[8:12].isdigit()
-        and value[13:].isdigit()
-    ):
-        # "2024-05-1014:30", the source documents' glued form: the general path reads it
-        # as day 10 at 14:30 (two-digit day and hour), which is what the ISO parser gives
-        # once the space is put back. Dates or times that do not exist take the general
-        # path, which says which part is wrong.
-        try:
-            moment = datetime.fromisoformat(f"{value[:10]} {value[10:]}")
-        except ValueError:
-            pass
-        else:
-            return ok(moment.replace(tzinfo=zone(tz) if isinstance(tz, str) else tz))
+    zone_ = zone(tz) if isinstance(tz, str) else tz
+    moment = _common_moment(value, zone_)
+    if moment is not None:
+        return ok(moment)
     parsed = _read(value, ambiguous)
     if parsed is None:
         return ok(None)
     if isinstance(parsed, Normalized):
         return parsed if parsed.problem not in (REASON_FORMAT,) else fail(REASON_DATETIME_FORMAT)
-    return ok(_local(parsed, zone(tz) if isinstance(tz, str) else tz))
+    return ok(_local(parsed, zone_))
+
+
+def _common_moment(value: Any, tz: tzinfo) -> datetime | None:
+    """What :func:`normalize_datetime` gives for the forms most 最后更新时间 cells use, read
+    by the C parser; None for anything else (which takes the general path).
+
+    The forms: ISO 8601 such as 2024-05-10 14:30 or 2024-05-10T06:30:00+08:00; the source
+    documents' glued 2024-05-1014:30, which the general path reads as day 10 at 14:30
+    (two-digit day and hour), as the ISO parser does once the space is put back; and
+    datetime cells (Excel, the official clients), naive ones being in ``tz``. A date or time
+    that does not exist takes the general path, which says which part is wrong.
+    """
+    kind = type(value)
+    if kind is str:
+        size = len(value)
+        if size >= 16 and value[4] == "-" and value[10] in " T":
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                return None
+            return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
+        if (
+            size == 15
+            and value[4] == "-"
+            and value[7] == "-"
+            and value[12] == ":"
+            and value.isascii()
+            and value[:4].isdigit()
+            and value[5:7].isdigit()
+            and value[8:12].isdigit()
+            and value[13:].isdigit()
+        ):
+            try:
+                return datetime.fromisoformat(f"{value[:10]} {value[10:]}").replace(tzinfo=tz)
+            except ValueError:
+                return None
+        return None
+    if kind is datetime and not value.fold:
+        # (the general path reads a naive midnight as a date, which drops a fold of 1)
+        return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
+    return None
 
 
 # -- 下次跟进计划: "2024-05-20:跟进合同签订" ------------------------------------------------------
@@ -483,39 +495,12 @@ def normalize_dated_text(
     return ok((label, day.value))
 
 
-#: 2024-05-10 14:30 / 2024-05-10T14:30:00+08:00 and the source documents' glued
-#: 2024-05-1014:30: read by the C parser, as normalize_datetime's own fast paths do.
-_ISO_MOMENT = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:Z|[+-][0-9]{2}:[0-9]{2})?"
-)
-_GLUED_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{4}:[0-9]{2}")
-
-
 def plain_datetimes(cells: Sequence[Any], tz: tzinfo) -> list[datetime | None]:
     """Per cell: what :func:`normalize_datetime` gives for an ISO date and time (zone or
-    not) or the glued 2024-05-1014:30, the commonest 最后更新时间 cells; else None.
+    not), the glued 2024-05-1014:30 or a datetime, the commonest 最后更新时间 cells; else
+    None.
 
     >>> plain_datetimes(["2024-05-10 14:30", "2024/5/10"], zone("Asia/Shanghai"))[1] is None
     True
     """
-    out: list[datetime | None] = []
-    append, iso, glued, parse = (
-        out.append,
-        _ISO_MOMENT.fullmatch,
-        _GLUED_MOMENT.fullmatch,
-        datetime.fromisoformat,
-    )
-    for text in text_cells(cells):
-        try:
-            if iso(text) is not None:
-                moment = parse(text)
-                append(
-                    moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
-                )
-            elif glued(text) is not None:
-                append(parse(f"{text[:10]} {text[10:]}").replace(tzinfo=tz))
-            else:
-                append(None)
-        except ValueError:  # a day or time that does not exist: the general path says which
-            append(None)
-    return out
+    return [_common_moment(cell, tz) for cell in cells]

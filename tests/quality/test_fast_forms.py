@@ -9,6 +9,7 @@ equal the normalizer's, and for the rest it must step aside.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.normalize import address as address_module
+from core.normalize import dates as dates_module
 from core.normalize import (
     normalize_address,
     normalize_customer_id,
@@ -111,6 +113,30 @@ def test_fast_forms_recognize_the_common_cells_and_step_aside_otherwise() -> Non
             SH,
         )
     ] == [True, True, True, False, False]
+
+
+def _wall(moment: datetime) -> tuple[Any, ...]:
+    # Aware datetimes compare equal across zones: compare what a table would show.
+    return (moment.replace(tzinfo=None), moment.utcoffset(), moment.fold, moment.tzinfo)
+
+
+@settings(max_examples=400)
+@given(
+    cell=st.one_of(
+        st.datetimes(timezones=st.one_of(st.none(), st.timezones())),
+        st.datetimes().map(lambda moment: moment.replace(fold=1)),
+        _text,
+    )
+)
+def test_common_moments_are_what_the_general_path_reads(cell: Any) -> None:
+    # normalize_datetime answers the commonest cells (ISO text, the glued form, datetime
+    # cells) without its general reader: each answer must be the general reader's.
+    fast = dates_module._common_moment(cell, SH)
+    if fast is None:
+        return
+    parsed = dates_module._read(cell, "reject")
+    assert isinstance(parsed, dates_module._Parsed), cell
+    assert _wall(fast) == _wall(dates_module._local(parsed, SH)), cell
 
 
 _names = sorted(address_module._divisions().names)
