@@ -24,7 +24,7 @@ Usage::
 from __future__ import annotations
 
 import gc
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -169,8 +169,12 @@ _STAND_IN_VALUES = {
     name: None if default is PydanticUndefined else default
     for name, default in _CUSTOMER_DEFAULTS.items()
 }
+_CUSTOMER_FIELD_NAMES = tuple(_CUSTOMER_DEFAULTS)
+#: RowOutcome's own constructor without its Python-level __new__ (one per clean row).
+_new_outcome = tuple.__new__
 _first = itemgetter(0)
 _second = itemgetter(1)
+_stage_and_rank = itemgetter(0, 1)
 
 
 def build_customer(values: Mapping[str, Any], *, trusted: bool = True) -> Customer:
@@ -280,8 +284,7 @@ class _Plan:
                     names, zip(*[row.values.values() for row in group], strict=True), strict=True
                 )
             ]
-            for position, outcome in self._group(names, group, columns, today):
-                outcomes[indexes[position]] = outcome
+            self._group(names, group, columns, today, outcomes, indexes)
         return outcomes  # type: ignore[return-value]  # every row has its outcome
 
     def _group(
@@ -290,8 +293,11 @@ class _Plan:
         group: Sequence[SourceRow],
         columns: list[list[Effect]],
         today: date,
-    ) -> Iterator[tuple[int, RowOutcome]]:
-        """Outcomes of rows sharing their columns, as (position in ``group``, outcome).
+        outcomes: list[RowOutcome | None],
+        indexes: Sequence[int],
+    ) -> None:
+        """Outcomes of rows sharing their columns, put at ``outcomes[indexes[position]]``
+        for the row at ``position`` in ``group``.
 
         Clean rows (no cell with an issue, every required field filled: nearly all) are
         laid out column by column: each column's effects become a list of values per field,
@@ -300,18 +306,21 @@ class _Plan:
         """
         size = len(group)
         careful: set[int] = set()  # rows with an issue somewhere: assembled one by one
+        flagged_in: defaultdict[int, list[int]] = defaultdict(list)  # row -> its columns
         empty_bits = [0] * size  # per row, one bit per column whose cell was empty
         values_of: dict[str, list[Any]] = {}  # field -> its value in each row
         required = self.required_set
         for bit, (name, column) in enumerate(zip(names, columns, strict=True)):
             fields = self.fields_of.get(name)
             if fields is None:  # not a customer field: every row carries a warning
-                careful.update(range(size))
+                for at in range(size):
+                    flagged_in[at].append(bit)
                 continue
             flagged = _positions(list(map(type, column)), Flagged)
             empty = _positions(column, NOTHING)  # (an empty Flagged too: it is flagged)
             if flagged or empty:
-                careful.update(flagged)
+                for at in flagged:
+                    flagged_in[at].append(bit)
                 if name in required:
                     careful.update(empty)
                 # Empty and flagged cells stand in with the fields' defaults, so that every
@@ -333,6 +342,7 @@ class _Plan:
             else:
                 for at, field_name in enumerate(fields):
                     values_of[field_name] = list(map(_second, map(itemgetter(at), column)))
+        careful.update(flagged_in)
         for name in required:
             if name not in values_of:  # no such column: every row lacks it
                 careful.update(range(size))
@@ -356,10 +366,11 @@ class _Plan:
             if len(self._fields_sets) >= _ANSWERS_KEPT:
                 self._fields_sets.clear()
             fields_sets = self._fields_sets[names] = {}
+        merges = self._merges
         for position, row_values in enumerate(in_rows):
             if position in careful:
                 continue
-            data = dict(zip(_CUSTOMER_DEFAULTS, row_values, strict=True))
+            data = dict(zip(_CUSTOMER_FIELD_NAMES, row_values, strict=True))
             bits = empty_bits[position]
             fields_set = fields_sets.get(bits)
             if fields_set is None:
@@ -373,18 +384,26 @@ class _Plan:
             added: tuple[str, ...] = ()
             if masks is not None and masks[position]:
                 manual = () if manual_tags is None else manual_tags[position]
-                data["tags"], added = self._merged_tags(manual, masks[position])
+                merged = merges.get((manual, masks[position]))
+                if merged is None:
+                    merged = self._merged_tags(manual, masks[position])
+                data["tags"], added = merged
                 fields_set.add("tags")
             customer = _new_customer(Customer)
             _set_dict(customer, data)
             _set_fields(customer, fields_set)
             _set_extra(customer, None)
             _set_private(customer, None)
-            yield position, RowOutcome(group[position], customer, [], 0, added)
+            outcomes[indexes[position]] = _new_outcome(
+                RowOutcome, (group[position], customer, [], 0, added)
+            )
         for position in sorted(careful):
-            cells = tuple(column[position] for column in columns)
+            cells = list(map(itemgetter(position), columns))
             found = {key: value for cell in cells for key, value in cell}
-            yield position, self._assemble(group[position], cells, found, today)
+            flagged_cells = [(at, cells[at]) for at in flagged_in.get(position, ())]
+            outcomes[indexes[position]] = self._assemble(
+                group[position], flagged_cells, found, today
+            )
 
     def _rule_masks(self, values_of: Mapping[str, list[Any]], size: int, today: date) -> list[int]:
         """Per row, one bit per rule whose tests all pass; each test is asked once per
@@ -410,28 +429,34 @@ class _Plan:
         return masks
 
     def _assemble(
-        self, row: SourceRow, cells: Sequence[Effect], values: dict[str, Any], today: date
+        self,
+        row: SourceRow,
+        flagged: Sequence[tuple[int, Effect]],
+        values: dict[str, Any],
+        today: date,
     ) -> RowOutcome:
-        """A row with issues: its notes in the order the staged checks report them."""
+        """A row with issues: its notes in the order the staged checks report them.
+
+        ``flagged`` holds the row's cells with issues and their columns' positions;
+        ``values`` what all its cells put into the row.
+        """
         notes: list[tuple[int, int, Note]] = []
         failed: set[str] = set()
         masked = 0
-        for position, effect in enumerate(cells):
-            if type(effect) is Flagged:
-                masked += effect.masked
-                for note in effect.notes:
-                    if note.stage is Stage.PROBLEM:
-                        failed.add(note.field)
-                    notes.append(
-                        (note.stage, position if note.rank == BY_COLUMN else note.rank, note)
-                    )
+        for position, effect in flagged:
+            assert type(effect) is Flagged
+            masked += effect.masked
+            for note in effect.notes:
+                if note.stage is Stage.PROBLEM:
+                    failed.add(note.field)
+                notes.append((note.stage, position if note.rank == BY_COLUMN else note.rank, note))
         get = values.get
         for rank, name in enumerate(self.required):
             value = get(name)
             if (value is None or value == "" or value == ()) and name not in failed:
                 note = Note(Stage.REQUIRED, rank, name, "", REASON_REQUIRED)
                 notes.append((Stage.REQUIRED, rank, note))
-        notes.sort(key=lambda item: (item[0], item[1]))
+        notes.sort(key=_stage_and_rank)
         table, row_id = row.table, row.row
         issues = [
             Issue(table, row_id, note.field, note.value, note.reason, note.severity)
