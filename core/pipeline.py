@@ -397,12 +397,14 @@ class _Plan:
             outcomes[indexes[position]] = _new_outcome(
                 RowOutcome, (group[position], customer, [], 0, added)
             )
+        required_cells = [
+            (name, names.index(name) if name in names else None) for name in self.required
+        ]
         for position in sorted(careful):
             cells = list(map(itemgetter(position), columns))
-            found = {key: value for cell in cells for key, value in cell}
             flagged_cells = [(at, cells[at]) for at in flagged_in.get(position, ())]
             outcomes[indexes[position]] = self._assemble(
-                group[position], flagged_cells, found, today
+                group[position], cells, flagged_cells, required_cells, today
             )
 
     def _rule_masks(self, values_of: Mapping[str, list[Any]], size: int, today: date) -> list[int]:
@@ -431,14 +433,15 @@ class _Plan:
     def _assemble(
         self,
         row: SourceRow,
+        cells: Sequence[Effect],
         flagged: Sequence[tuple[int, Effect]],
-        values: dict[str, Any],
+        required_cells: Sequence[tuple[str, int | None]],
         today: date,
     ) -> RowOutcome:
         """A row with issues: its notes in the order the staged checks report them.
 
-        ``flagged`` holds the row's cells with issues and their columns' positions;
-        ``values`` what all its cells put into the row.
+        ``cells`` are the effects of the row's cells, ``flagged`` those with issues and their
+        columns' positions, ``required_cells`` each required field's column (None: none).
         """
         notes: list[tuple[int, int, Note]] = []
         failed: set[str] = set()
@@ -450,9 +453,13 @@ class _Plan:
                 if note.stage is Stage.PROBLEM:
                     failed.add(note.field)
                 notes.append((note.stage, position if note.rank == BY_COLUMN else note.rank, note))
-        get = values.get
-        for rank, name in enumerate(self.required):
-            value = get(name)
+        for rank, (name, at) in enumerate(required_cells):
+            value = None
+            if at is not None:
+                for key, item in cells[at]:
+                    if key == name:
+                        value = item
+                        break
             if (value is None or value == "" or value == ()) and name not in failed:
                 note = Note(Stage.REQUIRED, rank, name, "", REASON_REQUIRED)
                 notes.append((Stage.REQUIRED, rank, note))
@@ -462,8 +469,11 @@ class _Plan:
             Issue(table, row_id, note.field, note.value, note.reason, note.severity)
             for _, _, note in notes
         ]
-        if any(issue.severity is Severity.ERROR for issue in issues):
-            return RowOutcome(row, None, issues, masked)
+        for issue in issues:
+            if issue.severity is Severity.ERROR:
+                return RowOutcome(row, None, issues, masked)
+        # Only warnings: the row becomes a customer with what its cells hold.
+        values = {key: value for cell in cells for key, value in cell}
         added = self._tag(values, today) if self.rules else ()
         try:
             customer = build_customer(values)
