@@ -68,6 +68,11 @@ class AddressParts(NamedTuple):
     district: str | None = None
 
 
+# tuple.__new__ skips the named tuple's Python-level __new__ (one frame per address); the
+# parts are always passed in full.
+_new = tuple.__new__
+
+
 @dataclass(frozen=True, slots=True)
 class _Unit:
     code: str  # 2, 4 or 6 digits
@@ -79,6 +84,8 @@ class _Unit:
 
 #: (unit, written as a short name) for one spelling.
 _Entry = tuple[_Unit, bool]
+#: A spelling found in an address and what it may mean.
+_Hit = tuple[str, list[_Entry]]
 #: Match answers remembered per scope before starting over (bounded memory).
 _MEMO_SIZE = 65536
 
@@ -93,8 +100,8 @@ class _Names:
     def __init__(self) -> None:
         self.by_name: dict[str, list[_Entry]] = {}
         self.lengths: dict[str, tuple[int, ...]] = {}
-        #: Answers of :meth:`match` by the text it read (see there).
-        self.memo: dict[str, tuple[str, list[_Entry]] | None] = {}
+        #: Answers of :meth:`find` by the text it read (see there).
+        self.memo: dict[str, _Hit | None] = {}
 
     def add(self, name: str, unit: _Unit, short: bool) -> None:
         entries = self.by_name.setdefault(name, [])
@@ -104,35 +111,31 @@ class _Names:
         if len(name) not in known:
             self.lengths[name[0]] = tuple(sorted((*known, len(name)), reverse=True))
 
-    def reach(self, text: str, pos: int) -> int:
-        """One past the last position of ``text`` that :meth:`match` at ``pos`` reads."""
-        lengths = self.lengths.get(text[pos]) if pos < len(text) else None
-        return pos + lengths[0] + 1 if lengths is not None else pos + 1
-
-    def match(self, text: str, pos: int) -> tuple[str, list[_Entry]] | None:
-        """The longest spelling at ``text[pos:]`` that is usable there.
+    def find(self, text: str, pos: int) -> tuple[int, _Hit | None]:
+        """One past the last position of ``text`` the lookup at ``pos`` reads, and the
+        longest spelling at ``text[pos:]`` that is usable there (one call for both: the
+        walk needs both at every step).
 
         A short spelling is unusable when a division suffix follows it (吉林 in 吉林市 is
         not the province 吉林省).
         """
-        if pos >= len(text):
-            return None
-        lengths = self.lengths.get(text[pos])
+        lengths = self.lengths.get(text[pos]) if pos < len(text) else None
         if lengths is None:
-            return None
+            return pos + 1, None
+        end = pos + lengths[0] + 1
         # The answer depends only on the characters from ``pos`` to one past the longest
         # spelling starting with this character (the suffix check), and on whether the text
         # ends before that: this slice holds both, and addresses repeat their divisions.
-        key = text[pos : pos + lengths[0] + 1]
+        key = text[pos:end]
         memo = self.memo
         if key in memo:
-            return memo[key]
+            return end, memo[key]
         if len(memo) >= _MEMO_SIZE:
             memo.clear()
         found = memo[key] = self._longest(key, lengths)
-        return found
+        return end, found
 
-    def _longest(self, text: str, lengths: tuple[int, ...]) -> tuple[str, list[_Entry]] | None:
+    def _longest(self, text: str, lengths: tuple[int, ...]) -> _Hit | None:
         pos = 0
         size = len(text)
         get = self.by_name.get
@@ -322,13 +325,18 @@ def _only(entries: list[_Entry]) -> _Unit | None:
 
 Split = tuple[str | None, str | None, str | None]
 
-#: Answers of :func:`split_address` by the start of the address its walk read (see there),
-#: and how often each length of start was the one read, most frequent first when looked up.
+#: Answers of :func:`split_address` by the start of the address its walk read (see there).
 _SPLIT_MEMO: dict[str, Split] = {}
 #: Answers for addresses the walk read to the end of (division names alone).
 _SPLIT_WHOLE: dict[str, Split] = {}
-_SPLIT_LENGTHS: dict[int, int] = {}
-_SPLIT_LENGTHS_TRIED = 6
+#: By the first _HEAD characters of the starts in _SPLIT_MEMO: their lengths and how many
+#: starts have each, the commonest first. An address is looked up at the lengths found under
+#: its own first characters only, one or two lookups mostly, where a single list of lengths
+#: for all addresses takes several (and misses the lengths left off it).
+_SPLIT_HEADS: dict[str, dict[int, int]] = {}
+#: The walk reads at least two characters (its 中国 check), so every remembered start has
+#: them, and an address starting with it has the same two first.
+_HEAD = 2
 
 
 def split_address(text: str) -> Split:
@@ -344,31 +352,38 @@ def split_address(text: str) -> Split:
     ('广东省', '深圳市', '南山区')
     """
     s = "".join(text.split()) if " " in text or not text.isprintable() else text
-    memo = _SPLIT_MEMO
+    return _split(s)
+
+
+def _split(s: str) -> Split:
+    """:func:`split_address` of an address without whitespace."""
+    # Any remembered start of ``s`` gives its answer (each was read whole by a walk that
+    # gave it), so which is found first changes nothing but the cost.
+    lengths = _SPLIT_HEADS.get(s[:_HEAD])
+    if lengths is not None:
+        memo = _SPLIT_MEMO
+        for length in lengths:
+            found = memo.get(s[:length])
+            if found is not None:
+                return found
     found = _SPLIT_WHOLE.get(s)
     if found is not None:
         return found
-    for length in _SPLIT_LENGTHS:
-        found = memo.get(s[:length])
-        if found is not None:
-            return found
     read, answer = _walk(s)
-    if len(memo) >= _MEMO_SIZE or len(_SPLIT_WHOLE) >= _MEMO_SIZE:
-        memo.clear()
+    if len(_SPLIT_MEMO) >= _MEMO_SIZE or len(_SPLIT_WHOLE) >= _MEMO_SIZE:
+        _SPLIT_MEMO.clear()
         _SPLIT_WHOLE.clear()
-        _SPLIT_LENGTHS.clear()
+        _SPLIT_HEADS.clear()
     if len(s) < read:
         # The walk reached the end: only the same address has the same answer.
         _SPLIT_WHOLE[s] = answer
         return answer
     # s[:read] is all the walk looked at: any address starting with it has this answer.
-    memo[s[:read]] = answer
-    seen = _SPLIT_LENGTHS.get(read)
-    _SPLIT_LENGTHS[read] = 1 if seen is None else seen + 1
-    if seen is None or len(memo) % 256 == 0:  # now and then, most frequent first
-        ordered = sorted(_SPLIT_LENGTHS.items(), key=lambda item: -item[1])
-        _SPLIT_LENGTHS.clear()
-        _SPLIT_LENGTHS.update(ordered[:_SPLIT_LENGTHS_TRIED])
+    _SPLIT_MEMO[s[:read]] = answer
+    head = s[:_HEAD]
+    counts = _SPLIT_HEADS.get(head, {})
+    counts[read] = counts.get(read, 0) + 1
+    _SPLIT_HEADS[head] = dict(sorted(counts.items(), key=lambda item: -item[1]))
     return answer
 
 
@@ -381,8 +396,11 @@ def _walk(s: str) -> tuple[int, Split]:
     city: _Unit | None = None
     district: _Unit | None = None
 
-    reach = max(reach, divs.province_names.reach(s, pos))
-    hit = divs.province_names.match(s, pos)
+    # ``reach`` is the furthest any step read; comparisons rather than max(), which costs
+    # more than the rest of a step when the names are remembered.
+    read, hit = divs.province_names.find(s, pos)
+    if read > reach:
+        reach = read
     if hit is not None:
         province = _only(hit[1])
         if province is not None:
@@ -391,30 +409,32 @@ def _walk(s: str) -> tuple[int, Split]:
     if province is not None and province.code in MUNICIPALITIES:
         city = province
         # "北京市北京市海淀区" and "上海市市辖区" happen: skip the repeated city.
-        names = divs.city_names_in[province.code]
-        reach = max(reach, names.reach(s, pos))
-        hit = names.match(s, pos)
+        read, hit = divs.city_names_in[province.code].find(s, pos)
+        if read > reach:
+            reach = read
         if hit is not None:
             pos += len(hit[0])
-        reach = max(reach, pos + 3)
+        if pos + 3 > reach:
+            reach = pos + 3
         if s.startswith("市辖区", pos):
             pos += 3
     else:
         scope = divs.city_names if province is None else divs.city_names_in.get(province.code)
         if scope is not None:
-            reach = max(reach, scope.reach(s, pos))
-        hit = scope.match(s, pos) if scope is not None else None
-        if hit is not None:
-            city = _only(hit[1])
-            if city is not None:
-                pos += len(hit[0])
-                if province is None:
-                    province = divs.provinces.get(city.province)
-                    if city.code in MUNICIPALITIES:
-                        hit = None
-                        reach = max(reach, pos + 3)
-                        if s.startswith("市辖区", pos):
-                            pos += 3
+            read, hit = scope.find(s, pos)
+            if read > reach:
+                reach = read
+            if hit is not None:
+                city = _only(hit[1])
+                if city is not None:
+                    pos += len(hit[0])
+                    if province is None:
+                        province = divs.provinces.get(city.province)
+                        if city.code in MUNICIPALITIES:
+                            if pos + 3 > reach:
+                                reach = pos + 3
+                            if s.startswith("市辖区", pos):
+                                pos += 3
 
     if city is not None:
         scope = divs.district_names_in_city.get(city.code)
@@ -423,15 +443,17 @@ def _walk(s: str) -> tuple[int, Split]:
     else:
         scope = divs.district_names
     if scope is not None:
-        reach = max(reach, scope.reach(s, pos))
-    hit = scope.match(s, pos) if scope is not None else None
-    if hit is not None:
-        name, entries = hit
-        end = pos + len(name)
-        reach = max(reach, end + 1)
-        if end < len(s) and s[end] in _STREET_CHARS:
-            entries = [entry for entry in entries if not entry[1]]
-        district = _only(entries) if entries else None
+        read, hit = scope.find(s, pos)
+        if read > reach:
+            reach = read
+        if hit is not None:
+            name, entries = hit
+            end = pos + len(name)
+            if end + 1 > reach:
+                reach = end + 1
+            if end < len(s) and s[end] in _STREET_CHARS:
+                entries = [entry for entry in entries if not entry[1]]
+            district = _only(entries) if entries else None
 
     if district is not None:
         if province is None:
@@ -462,8 +484,7 @@ def normalize_address(value: Any) -> Normalized[AddressParts]:
     cleaned = clean_line(text)
     if not cleaned:
         return ok(None)
-    province, city, district = split_address(cleaned)
-    return ok(AddressParts(cleaned, province, city, district))
+    return ok(_new(AddressParts, (cleaned, *split_address(cleaned))))
 
 
 def common_addresses(cells: Sequence[Any]) -> list[AddressParts | None]:
@@ -473,7 +494,10 @@ def common_addresses(cells: Sequence[Any]) -> list[AddressParts | None]:
     >>> common_addresses(["北京市海淀区中关村大街1号", " 北京"])
     [AddressParts(address='北京市海淀区中关村大街1号', province='北京市', city='北京市', district='海淀区'), None]
     """
+    split = _split
+    # A clean line holds no whitespace but single spaces, so removing those is what
+    # split_address does to it.
     return [
-        None if text is None else AddressParts(text, *split_address(text))
+        None if text is None else _new(AddressParts, (text, *split(text.replace(" ", ""))))
         for text in clean_lines(cells)
     ]

@@ -30,7 +30,7 @@ import phonenumbers
 from phonenumbers import PhoneMetadata
 
 from core.normalize.base import SEQUENCE_TYPES, Normalized, fail, ok, text_cells
-from core.normalize.text import cell_text, fold_all, is_placeholder
+from core.normalize.text import PLACEHOLDERS, cell_text, fold_all, is_placeholder
 
 
 def _metadata() -> tuple[re.Pattern[str], frozenset[str]]:
@@ -57,15 +57,37 @@ _ASCII_MOBILE = re.compile(_MOBILE.pattern, re.ASCII)
 _SUBSCRIBER = re.compile(r"[1-9]\d{6,7}")
 
 _MASKED = re.compile(r"\d\s*[*xX×•●#]{2,}\s*\d")
-_SPLIT = re.compile(r"[;,，；、|\n\r]+|或|和|及|/")
-_EXT = re.compile(r"\s*(?:转|分机号?|ext\.?|extension|x|#)\s*[:：]?\s*(\d{1,6})\s*$", re.IGNORECASE)
+#: Two masking characters in a row, which _MASKED needs: a search that skips ahead by
+#: character class, where _MASKED tries a match at every digit.
+_MASK_HINT = re.compile(r"[*xX×•●#][*xX×•●#]")
+#: Separators between numbers. Runs of them are one split (the empty chunks a finer split
+#: would give in between are skipped anyway); one character class first lets the search
+#: skip ahead to the next separator instead of trying a branch at every position.
+_SPLIT = re.compile(r"[;,，；、|\n\r或和及/][;,，；、|\n\r或和及/]*")
+#: Group 1 the text before an extension, group 2 the extension. Matched from the start with
+#: a greedy group 1, so the marker is looked for from the end back (one pass) rather than by
+#: a search trying every position. The same marker is found either way: after a marker come
+#: only spaces, one colon and digits, so at most one position can start a marker here (the
+#: spaces a search takes in front of it are stripped from group 1 all the same).
+_EXT = re.compile(
+    r"(?s:(.*))(?:转|分机号?|ext\.?|extension|x|#)\s*[:：]?\s*(\d{1,6})\s*$", re.IGNORECASE
+)
 _EXT_HINT = re.compile(r"[转分xX#eE]")
-_EDGE_LABEL = re.compile(r"^[^\d+(]+|[^\d)]+$")
+#: Group 1: the text without the labels around a number, as ``re.sub(r"^[^\d+(]+|[^\d)]+$",
+#: "", text)`` leaves it: without a leading run of characters other than digits, + and (,
+#: and without a trailing run of characters other than digits and ) (the rest of the text
+#: when no digit or ) follows the leading run). One anchored match: the substitution tries
+#: its end-anchored branch at every position.
+_EDGE_LABEL = re.compile(r"[^\d+(]*((?s:.*[\d)])?)")
 _ALLOWED = re.compile(r"\+?[\d\s\-.()]+")
 _NON_DIGIT = re.compile(r"\D")
 _TRAILING_GROUP = re.compile(r"^(.*\d)[\s\-.]+(\d{1,4})$")
 #: "(+86)138..." / "(+86) 10 ...": a country code in brackets, common in exported contact lists.
 _BRACKETED_COUNTRY = re.compile(r"^\(\s*\+\s*(\d{1,4})\s*\)\s*")
+
+#: Longer text is no placeholder (is_placeholder compares the stripped, lowercased text,
+#: and lowercasing never makes text shorter): a length test spares the lowercasing.
+_LONGEST_PLACEHOLDER = max(map(len, PLACEHOLDERS))
 
 REASON_MASKED = "号码中间被隐藏(如138****5678),无法使用,请填写完整号码"
 REASON_NO_AREA = "座机号码缺少区号,请写成“区号-号码”(如010-12345678)"
@@ -78,11 +100,16 @@ REASON_UNREADABLE = "无法识别的电话号码:手机为11位数字,座机为�
 
 def _landline(digits: str, ext: str) -> str | None:
     """'0' + area code + subscriber -> '0AA-SSSSSSSS' (None when it is not one)."""
-    rest = digits[1:]
-    size = 2 if rest[:1] == "2" or rest[:2] == "10" else 3
-    area, subscriber = rest[:size], rest[size:]
-    if area in AREA_CODES and _SUBSCRIBER.fullmatch(subscriber):
-        return f"0{area}-{subscriber}" + (f"转{ext}" if ext else "")
+    end = 3 if digits[1:2] == "2" or digits[1:3] == "10" else 4
+    area, subscriber = digits[1:end], digits[end:]
+    # _SUBSCRIBER.fullmatch without the regex call (\d is exactly str.isdecimal).
+    if (
+        area in AREA_CODES
+        and (len(subscriber) == 7 or len(subscriber) == 8)
+        and "1" <= subscriber[0] <= "9"
+        and subscriber.isdecimal()
+    ):
+        return f"0{area}-{subscriber}转{ext}" if ext else f"0{area}-{subscriber}"
     return None
 
 
@@ -127,19 +154,40 @@ def _foreign(digits: str, ext: str) -> str | Normalized[Any]:
     return text + (f" ext. {ext}" if ext else "")
 
 
-def _one(chunk: str) -> str | Normalized[Any]:
-    """One number (already width-folded, labels possibly around it)."""
+def _label_free(chunk: str) -> tuple[str, str]:
+    """(extension, the number's text without it and without labels around it)."""
     ext = ""
-    match = _EXT.search(chunk) if _EXT_HINT.search(chunk) else None
+    match = _EXT.match(chunk) if _EXT_HINT.search(chunk) else None
     if match is not None:
-        ext = match.group(1)
-        chunk = chunk[: match.start()]
-    chunk = _EDGE_LABEL.sub("", chunk.strip())
-    if not ext:
-        common = _common_form(chunk)  # what the steps below give, in two regex calls
+        chunk, ext = match.groups()
+    chunk = chunk.strip()
+    # Text that starts with a digit, + or ( and ends with a digit or ) has no labels to
+    # remove: two character tests decide it (``\d`` is exactly str.isdecimal).
+    if chunk and (
+        not (chunk[0].isdecimal() or chunk[0] == "+" or chunk[0] == "(")
+        or not (chunk[-1].isdecimal() or chunk[-1] == ")")
+    ):
+        labelled = _EDGE_LABEL.match(chunk)
+        if labelled is not None:  # always: every part of the pattern may match nothing
+            chunk = labelled[1]
+    return ext, chunk
+
+
+def _one(chunk: str, tried: bool = False) -> str | Normalized[Any]:
+    """One number (already width-folded, labels possibly around it). ``tried``: the caller
+    already found that ``chunk`` itself is not in a common form."""
+    ext, number = _label_free(chunk)
+    if not (tried and not ext and number == chunk):
+        common = _common_number(number, ext)  # what _general gives, in fewer regex calls
         if common is not None:
-            return common[0]
-    chunk = _BRACKETED_COUNTRY.sub(r"+\1 ", chunk)
+            return common
+    return _general(number, ext)
+
+
+def _general(chunk: str, ext: str) -> str | Normalized[Any]:
+    """One number without labels, ``ext`` its extension, read by the general rules."""
+    if chunk[:1] == "(":  # the only way _BRACKETED_COUNTRY can match
+        chunk = _BRACKETED_COUNTRY.sub(r"+\1 ", chunk)
     if not chunk or not _ALLOWED.fullmatch(chunk):
         return fail(REASON_UNREADABLE)
     plus = chunk.startswith("+")
@@ -180,7 +228,15 @@ def _spaced(chunk: str) -> list[str] | None:
     pending = ""
     for token in tokens:
         pending = f"{pending} {token}" if pending else token
-        result = _one(pending)
+        ext, number = _label_free(pending)
+        common = _common_number(number, ext)
+        if common is not None:
+            # A common form holds at least 10 digits (labels and extension have none of
+            # the number's), so the count below would pass.
+            found.append(common)
+            pending = ""
+            continue
+        result = _general(number, ext)
         if isinstance(result, str) and len(_NON_DIGIT.sub("", pending)) >= 10:
             found.append(result)
             pending = ""
@@ -189,58 +245,80 @@ def _spaced(chunk: str) -> list[str] | None:
     return found
 
 
-#: The forms most cells use, read without the general machinery.
-_FAST_MOBILE = re.compile(r"(?:\+?86[\s-]?)?(1\d\d)[\s.-]?(\d{4})[\s.-]?(\d{4})")
-_FAST_LANDLINE = re.compile(r"\(?(0\d{2,3})\)?[\s.-]?(\d{7,8})")
+#: The forms most cells use, read without the general machinery: groups 1-3 a mobile (with
+#: or without separators or +86), groups 4-5 a landline. One pattern, so a cell in neither
+#: form costs one failed match instead of two; the branches start with different characters
+#: (+ 8 1 / ( 0), so at most one of them can match a text.
+_FAST = re.compile(
+    r"(?:\+?86[\s-]?)?(1\d\d)[\s.-]?(\d{4})[\s.-]?(\d{4})|\(?(0\d{2,3})\)?[\s.-]?(\d{7,8})"
+)
+#: ``match.lastindex`` of a mobile read by _FAST.
+_FAST_MOBILE_GROUP = 3
 
 
-def _common_form(text: str) -> tuple[str] | None:
-    """The number in a cell written the commonest ways (one valid mobile, with or without
-    separators or +86; one landline), or None for anything else."""
-    match = _FAST_MOBILE.fullmatch(text)
-    if match is not None:
-        digits = match.group(1) + match.group(2) + match.group(3)
-        return (digits,) if _MOBILE.fullmatch(digits) else None
-    match = _FAST_LANDLINE.fullmatch(text)
-    if match is not None:
-        found = _landline(match.group(1) + match.group(2), "")
-        if found is not None:
-            return (found,)
-    return None
+def _common_number(text: str, ext: str) -> str | None:
+    """The number ``text`` holds when it is written the commonest ways (one valid mobile,
+    with or without separators or +86; one landline), or None for anything else.
+
+    The general rules give the same, also with an extension: they drop it from a mobile
+    (the 11 digits are the whole number) and append it to a landline, as here. The forms
+    they read otherwise (00 + a country code, 0 + a mobile) are no valid landline."""
+    match = _FAST.fullmatch(text)
+    if match is None:
+        return None
+    if match.lastindex == _FAST_MOBILE_GROUP:
+        digits = match[1] + match[2] + match[3]
+        return digits if _MOBILE.fullmatch(digits) else None
+    return _landline(match[4] + match[5], ext)
 
 
 def _parse_text(text: str) -> Normalized[tuple[str, ...]]:
-    match = _FAST_MOBILE.fullmatch(text)
+    match = _FAST.fullmatch(text)
     if match is not None:
-        digits = match.group(1) + match.group(2) + match.group(3)
-        return ok((digits,)) if _MOBILE.fullmatch(digits) else fail(REASON_MOBILE_PREFIX)
-    match = _FAST_LANDLINE.fullmatch(text)
-    if match is not None:
-        found = _landline(match.group(1) + match.group(2), "")
+        if match.lastindex == _FAST_MOBILE_GROUP:
+            digits = match[1] + match[2] + match[3]
+            return ok((digits,)) if _MOBILE.fullmatch(digits) else fail(REASON_MOBILE_PREFIX)
+        found = _landline(match[4] + match[5], "")
         if found is not None:
             return ok((found,))
     folded = text if text.isascii() else fold_all(text)
-    if _MASKED.search(folded):
-        return fail(REASON_MASKED)
+    # The masked check is due before any chunk other than a number in a common form is
+    # read: such numbers are written with digits, spaces and + - . ( ) only, so a text of
+    # them and separators holds no masking character and is never searched.
+    unmasked = False
     numbers: list[str] = []
     previous_area = ""
     for raw_chunk in _SPLIT.split(folded):
         chunk = raw_chunk.strip()
-        if not chunk or is_placeholder(chunk):
+        if not chunk:
             continue
-        result = _one(chunk)
-        if not isinstance(result, str):
-            digits = _NON_DIGIT.sub("", chunk)
-            if previous_area and len(digits) in (7, 8) and _SUBSCRIBER.fullmatch(digits):
-                result = f"{previous_area}-{digits}"  # 010-12345678/87654321
-            else:
-                spaced = _spaced(chunk)
-                if spaced is None:
-                    return result
-                numbers.extend(spaced)
+        # A chunk in a common form is no placeholder and _one would give this number: its
+        # extension and label steps find nothing in such a chunk. (The whole text was tried
+        # above.)
+        number = None if chunk == text else _common_number(chunk, "")
+        if number is None:
+            if not unmasked:
+                if _MASK_HINT.search(folded) and _MASKED.search(folded):
+                    return fail(REASON_MASKED)
+                unmasked = True
+            if len(chunk) <= _LONGEST_PLACEHOLDER and is_placeholder(chunk):
                 continue
-        numbers.append(result)
-        previous_area = result.split("-")[0] if result.startswith("0") else ""
+            result = _one(chunk, tried=True)
+            if isinstance(result, str):
+                number = result
+            else:
+                # Only a chunk after a landline can be a bare subscriber sharing its area.
+                digits = _NON_DIGIT.sub("", chunk) if previous_area else ""
+                if len(digits) in (7, 8) and _SUBSCRIBER.fullmatch(digits):
+                    number = f"{previous_area}-{digits}"  # 010-12345678/87654321
+                else:
+                    spaced = _spaced(chunk)
+                    if spaced is None:
+                        return result
+                    numbers.extend(spaced)
+                    continue
+        numbers.append(number)
+        previous_area = number.split("-")[0] if number.startswith("0") else ""
     return ok(tuple(dict.fromkeys(numbers))) if numbers else ok(None)
 
 
@@ -265,10 +343,10 @@ def normalize_phone(value: Any) -> Normalized[tuple[str, ...]]:
     if not text:
         return ok(None)
     if len(text) == 11 and text[0] == "1" and text.isdigit() and text.isascii():
-        # A bare mobile number, the commonest cell: what _FAST_MOBILE would match, without
+        # A bare mobile number, the commonest cell: what _FAST would match, without
         # the placeholder check (digits are never a placeholder) or the regex.
         return ok((text,)) if _MOBILE.fullmatch(text) else fail(REASON_MOBILE_PREFIX)
-    if is_placeholder(text):
+    if len(text.strip()) <= _LONGEST_PLACEHOLDER and is_placeholder(text):
         return ok(None)
     return _parse_text(text)
 
@@ -292,5 +370,7 @@ def common_phones(cells: Sequence[Any]) -> list[tuple[str] | None]:
     ]
     for index, number in enumerate(found):
         if number is None and texts[index]:
-            found[index] = _common_form(texts[index])
+            common = _common_number(texts[index], "")
+            if common is not None:
+                found[index] = (common,)
     return found
