@@ -81,7 +81,9 @@ class Customer(BaseModel):
         return self.model_dump(mode="json")
 
 
-#: Fields derived from others; not columns of any table.
+#: Fields derived from others; not columns of any table. A customer whose address (or
+#: 下次跟进计划) has a value has all the fields derived from it set, ``None`` for a part
+#: the value does not tell (an address without a district).
 DERIVED_FIELDS = ("province", "city", "district", "next_follow_up_date")
 #: Fields a Customer cannot exist without, whatever ``quality.required`` says.
 CUSTOMER_REQUIRED = tuple(
