@@ -48,7 +48,7 @@ from core.protect import (
 )
 from core.validate import DATE_FIELDS, REASON_UNKNOWN_FIELD, bounds_reason, choice_reason
 
-__all__ = ["NOTHING", "EffectTable", "Flagged", "Note", "Stage"]
+__all__ = ["NOTHING", "EffectTable", "Flagged", "Note", "Stage", "positions"]
 
 Pair = tuple[str, Any]
 Effect = tuple[Pair, ...]
@@ -240,7 +240,7 @@ class EffectTable:
             effects = [None] * len(cells)
         if None in effects:
             compute, lookup = self._compute, self._lookup
-            for index in _misses(effects):
+            for index in positions(effects, None):
                 raw = cells[index]
                 if type(raw) is not str:
                     effects[index] = lookup(field, raw)
@@ -376,15 +376,15 @@ class EffectTable:
         field.seen = 0
 
 
-def _misses(effects: list[Effect | None]) -> list[int]:
-    """Where ``effects`` has no effect yet (found by the list's own search: a column's
-    misses are a minority, and visiting only them is cheaper than a loop over all)."""
+def positions(items: list[Any], item: Any) -> list[int]:
+    """Where ``item`` is in ``items``, found by the list's own search: when hits are a
+    minority, visiting only them is cheaper than a Python loop over every item."""
     found: list[int] = []
     try:
-        at = effects.index(None)
+        at = items.index(item)
         while True:
             found.append(at)
-            at = effects.index(None, at + 1)
+            at = items.index(item, at + 1)
     except ValueError:
         return found
 

@@ -36,7 +36,16 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticUndefined
 
-from core.effects import BY_COLUMN, NOTHING, Effect, EffectTable, Flagged, Note, Stage
+from core.effects import (
+    BY_COLUMN,
+    NOTHING,
+    Effect,
+    EffectTable,
+    Flagged,
+    Note,
+    Stage,
+    positions,
+)
 from core.fields import FIELDS
 from core.issues import Issue, Severity
 from core.models import Customer
@@ -316,8 +325,8 @@ class _Plan:
                 for at in range(size):
                     flagged_in[at].append(bit)
                 continue
-            flagged = _positions(list(map(type, column)), Flagged)
-            empty = _positions(column, NOTHING)  # (an empty Flagged too: it is flagged)
+            flagged = positions(list(map(type, column)), Flagged)
+            empty = positions(column, NOTHING)  # (an empty Flagged too: it is flagged)
             if flagged or empty:
                 for at in flagged:
                     flagged_in[at].append(bit)
@@ -338,7 +347,7 @@ class _Plan:
                 if name in required and ("" in values or () in values or None in values):
                     # (stand-ins hold None or (): those rows are careful already)
                     for blank in ("", (), None):
-                        careful.update(_positions(values, blank))
+                        careful.update(positions(values, blank))
             else:
                 for at, field_name in enumerate(fields):
                     values_of[field_name] = list(map(_second, map(itemgetter(at), column)))
@@ -540,25 +549,13 @@ _UNSEEN = object()
 _ANSWERS_KEPT = 4096
 
 
-def _positions(items: list[Any], item: Any) -> list[int]:
-    """Where ``item`` is in ``items`` (found by the list's own search: few hits)."""
-    found: list[int] = []
-    try:
-        at = items.index(item)
-        while True:
-            found.append(at)
-            at = items.index(item, at + 1)
-    except ValueError:
-        return found
-
-
 def _answers(values: list[Any], check: Check, answers: dict[Any, bool], today: date) -> list[bool]:
     """``check``'s answer for each of ``values``, asked once per value not yet answered."""
     try:
         answered: list[Any] = list(map(answers.get, values, repeat(_UNSEEN)))
     except TypeError:  # an unhashable value: every value asked
         return [check(value, today) for value in values]
-    for at in _positions(answered, _UNSEEN):
+    for at in positions(answered, _UNSEEN):
         value = values[at]
         passed = answers.get(value, _UNSEEN)
         if passed is _UNSEEN:
