@@ -133,6 +133,39 @@ def test_rules_sharing_a_tag_and_tags_people_entered() -> None:
     assert any(o.customer and "高意向" in o.added_tags for o in outcomes)
 
 
+def test_rules_on_fields_that_are_empty_left_out_or_not_a_column_at_all() -> None:
+    """Rules are tested a column at a time, with defaults standing in for empty cells and
+    for fields no column fills in: every kind of rule must answer as it does on one row."""
+    rules = (
+        TagRule(tag="无电话", when={"phone": {"empty": True}}),
+        TagRule(tag="有标签", when={"tags": {"empty": False}}),
+        TagRule(tag="非重点", when={"level": {"not_equals": "重点客户"}}),
+        TagRule(tag="无区县", when={"district": {"empty": True}}),
+        TagRule(tag="无计划日", when={"next_follow_up_date": {"empty": True}}),
+        TagRule(tag="大额", when={"total_amount": {"gte": 500_000}, "source": {"contains": "展"}}),
+        TagRule(tag="编号", when={"customer_id": {"regex": "^C-2024"}}),
+    )
+    options = PipelineOptions(tagging=rules, today=TODAY)
+    base = bench_rows(300, seed=11)
+    rows: list[SourceRow] = []
+    for index, row in enumerate(base):
+        values: dict[str, Any] = dict(row.values)
+        if index < 100:  # a table without these columns at all
+            for name in ("tags", "level", "address", "next_follow_up", "total_amount"):
+                values.pop(name, None)
+        elif index % 4 == 0:  # records that leave empty fields out
+            values = {k: v for k, v in values.items() if v not in ("", None)}
+        elif index % 4 == 1:
+            values["tags"] = ""
+            values["address"] = "某地某路1号"  # no division found: None parts
+        rows.append(SourceRow(row.table, row.row, values))
+    outcomes = list(process_rows(rows, options))
+    for got, row in zip(outcomes, rows, strict=True):
+        same(got, reference(row, options))
+    added = {tag for outcome in outcomes for tag in outcome.added_tags}
+    assert {"有标签", "非重点", "无区县", "无计划日", "大额", "编号"} <= added
+
+
 def test_sparse_rows_unknown_columns_and_unhashable_cells() -> None:
     """Rows with different columns (Airtable leaves empty fields out), columns that are not
     customer fields, and cells holding lists or dicts, mixed in one batch."""
