@@ -164,7 +164,6 @@ _CUSTOMER_DEFAULTS = {
     name: info.get_default(call_default_factory=True)
     for name, info in Customer.model_fields.items()
 }
-_set = object.__setattr__
 # The model's own slots, set straight through their descriptors (a little cheaper per row
 # than looking each name up through object.__setattr__).
 _new_customer = Customer.__new__
@@ -181,7 +180,6 @@ _STAND_IN_VALUES = {
 _CUSTOMER_FIELD_NAMES = tuple(_CUSTOMER_DEFAULTS)
 #: RowOutcome's own constructor without its Python-level __new__ (one per clean row).
 _new_outcome = tuple.__new__
-_first = itemgetter(0)
 _second = itemgetter(1)
 _stage_and_rank = itemgetter(0, 1)
 
@@ -249,8 +247,6 @@ class _Plan:
             (rule.tag, tuple((key, check, {}) for key, check in rule.tests)) for rule in self.rules
         )
         self._tests_day: date | None = None
-        # Rules with a tag of their own (the usual case) add no tag twice: no need to dedupe.
-        self.distinct_tags = len({rule.tag for rule in self.rules}) == len(self.rules)
         self.rule_tags = tuple(rule.tag for rule in self.rules)
         #: (tags people entered, rules that passed) -> (the row's tags, the tags added)
         self._merges: dict[tuple[tuple[str, ...], int], tuple[tuple[str, ...], tuple[str, ...]]]
@@ -341,16 +337,13 @@ class _Plan:
                 for at in empty:
                     column[at] = stand_in
                     empty_bits[at] |= 1 << bit
-            if len(fields) == 1:
-                values = list(map(_second, map(_first, column)))
-                values_of[name] = values
-                if name in required and ("" in values or () in values or None in values):
-                    # (stand-ins hold None or (): those rows are careful already)
-                    for blank in ("", (), None):
-                        careful.update(positions(values, blank))
-            else:
-                for at, field_name in enumerate(fields):
-                    values_of[field_name] = list(map(_second, map(itemgetter(at), column)))
+            for at, field_name in enumerate(fields):
+                values_of[field_name] = list(map(_second, map(itemgetter(at), column)))
+            values = values_of[name]
+            if name in required and ("" in values or () in values or None in values):
+                # (stand-ins hold None or (): those rows are careful already)
+                for blank in ("", (), None):
+                    careful.update(positions(values, blank))
         careful.update(flagged_in)
         for name in required:
             if name not in values_of:  # no such column: every row lacks it
@@ -383,6 +376,8 @@ class _Plan:
             bits = empty_bits[position]
             fields_set = fields_sets.get(bits)
             if fields_set is None:
+                if len(fields_sets) >= _ANSWERS_KEPT:  # (bounded, however sparse the table)
+                    fields_sets.clear()
                 fields_set = fields_sets[bits] = {
                     field_name
                     for bit, name in enumerate(names)
@@ -500,27 +495,12 @@ class _Plan:
 
     def _tag(self, values: dict[str, Any], today: date) -> tuple[str, ...]:
         """Adds the rules' tags to one row's ``values``; returns those that were not there
-        yet (the rows :meth:`_group` lays out are tagged by :meth:`_rule_masks`)."""
-        get = values.get
-        mask = 0
-        for bit, (_, tests) in enumerate(self.rule_tests):
-            for key, check, answers in tests:
-                value = get(key)
-                try:
-                    passed = answers.get(value, _UNSEEN)
-                except TypeError:  # an unhashable value: asked every time
-                    passed = check(value, today)
-                if passed is _UNSEEN:
-                    passed = check(value, today)
-                    if len(answers) < _ANSWERS_KEPT:
-                        answers[value] = passed
-                if not passed:
-                    break
-            else:
-                mask |= 1 << bit
+        yet. (A one-row layout for :meth:`_rule_masks`: a field the row lacks stands in as
+        it does for a column a table lacks.)"""
+        [mask] = self._rule_masks({key: [value] for key, value in values.items()}, 1, today)
         if not mask:
             return ()
-        values["tags"], added = self._merged_tags(get("tags") or (), mask)
+        values["tags"], added = self._merged_tags(values.get("tags") or (), mask)
         return added
 
     def _merged_tags(
@@ -532,12 +512,8 @@ class _Plan:
         merged = self._merges.get(key)
         if merged is None:
             new_tags = [tag for bit, tag in enumerate(self.rule_tags) if mask >> bit & 1]
-            if not manual:
-                added = tuple(new_tags) if self.distinct_tags else tuple(dict.fromkeys(new_tags))
-                merged = (tuple(sorted(added)), added)
-            else:
-                added = tuple([tag for tag in dict.fromkeys(new_tags) if tag not in manual])
-                merged = (tuple(sorted({*manual, *new_tags})), added)
+            added = tuple([tag for tag in dict.fromkeys(new_tags) if tag not in manual])
+            merged = (tuple(sorted({*manual, *new_tags})), added)
             if len(self._merges) < _ANSWERS_KEPT:
                 self._merges[key] = merged
         return merged
