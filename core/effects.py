@@ -32,9 +32,9 @@ from typing import Any, Literal, NamedTuple
 
 from core.fields import FIELDS, FieldType
 from core.issues import Severity
-from core.normalize import Normalizer, RowNormalizer, Spread
+from core.normalize import Normalizer, RowNormalizer, Spread, spread_fields
 from core.normalize.address import common_addresses
-from core.normalize.dates import plain_datetimes, zone
+from core.normalize.dates import PLAN_TASK_AT, plain_dates, plain_datetimes, plain_plans, zone
 from core.normalize.ids import common_ids
 from core.normalize.phones import common_phones
 from core.normalize.text import clean_emails, clean_lines
@@ -143,11 +143,15 @@ class _Field:
     #: The clean cells of a column read at once (see core.normalize.text.clean_lines).
     fast_form: Callable[[Sequence[Any]], list[Any]] | None = None
     seen: int = 0  # cells looked up since the memo (re)started
-    shape: int = 0  # _PLAIN, _TEXT, _DATE or _OTHER, set by __post_init__
+    shape: int = 0  # _PLAIN, _TEXT, _DATE, _PLAN or _OTHER, set by __post_init__
+    date_name: str = ""  # a dated text's date field, set by __post_init__
 
     def __post_init__(self) -> None:
         simple = self.spread is None and self.choices is None
-        if simple and self.scanned_rank is None and not self.dated:
+        if self.spread is not None and self.dated:
+            self.shape = _PLAN  # a dated text: its label and its date
+            self.date_name = spread_fields(self.name, self.spread)[1]
+        elif simple and self.scanned_rank is None and not self.dated:
             self.shape = _PLAIN  # a readable value is all there is to it
         elif simple and not self.dated:
             self.shape = _TEXT  # only scanned for sensitive numbers
@@ -157,7 +161,7 @@ class _Field:
             self.shape = _OTHER
 
 
-_PLAIN, _TEXT, _DATE, _OTHER = 0, 1, 2, 3
+_PLAIN, _TEXT, _DATE, _PLAN, _OTHER = 0, 1, 2, 3, 4
 
 #: Kinds of values that rarely repeat from row to row: not remembered at all.
 _UNIQUE_KINDS = frozenset(
@@ -191,6 +195,8 @@ class EffectTable:
             FieldType.TEXT: clean_lines,
             FieldType.EMAIL: clean_emails,
             FieldType.PHONE: common_phones,
+            FieldType.DATE: plain_dates,
+            FieldType.DATED_TEXT: plain_plans,
             FieldType.DATETIME: partial(plain_datetimes, tz=zone(normalize.timezone)),
             FieldType.ID: common_ids,
             FieldType.ADDRESS: common_addresses,
@@ -233,7 +239,10 @@ class EffectTable:
                 found = self._fast(field, [cells[index] for index in missing])
                 for index, effect in zip(missing, found, strict=True):
                     if effect is not None:
-                        effects[index] = memo[cells[index]] = effect
+                        effects[index] = effect
+                        cell = cells[index]
+                        if type(cell) is str:  # (other cells are remembered by a typed key)
+                            memo[cell] = effect
         elif field.fast_form is not None:
             effects = self._fast(field, cells)
         else:
@@ -251,8 +260,8 @@ class EffectTable:
                     if effect is None:
                         effect = memo[raw] = compute(field, raw)
                     effects[index] = effect
-            if memo is not None and len(memo) >= CACHE_CHECK:
-                self._review(field)
+        if memo is not None and len(memo) >= CACHE_CHECK:
+            self._review(field)
         return effects  # type: ignore[return-value]  # every None was replaced
 
     def _fast(self, field: _Field, cells: Sequence[Any]) -> list[Effect | None]:
@@ -274,6 +283,18 @@ class EffectTable:
             first, last = self.years
             return [
                 None if value is None or not first <= value.year <= last else ((name, value),)
+                for value in values
+            ]
+        if shape == _PLAN:
+            # "YYYY-MM-DD:事项" and its date; a number in the task is scanned by _compute.
+            first, last = self.years
+            date_name = field.date_name
+            return [
+                None
+                if value is None
+                or _digit_run(value[0], PLAN_TASK_AT) is not None
+                or not first <= value[1].year <= last
+                else ((name, value[0]), (date_name, value[1]))
                 for value in values
             ]
         # An address: its value and the divisions derived from it.

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from core.normalize.base import NUMBER_TYPES, Normalized, fail, ok
 from core.normalize.numerals import DIGITS, parse_chinese_integer
-from core.normalize.text import cell_text, clean_line, fold_all, is_placeholder
+from core.normalize.text import cell_text, clean_line, fold_all, is_clean_line, is_placeholder
 
 Ambiguity = Literal["reject", "mdy", "dmy"]
 
@@ -267,7 +267,7 @@ def _from_number(value: float) -> _Parsed | Normalized[Any]:
             return _Parsed(date(int(text[:4]), int(text[4:6]), int(text[6:])), None, None)
     if 1e9 <= value < 1e11:
         return _from_timestamp(value)
-    if value < 1e6:
+    if value < _SERIAL_DAYS_BELOW:
         try:
             moment = EXCEL_EPOCH + timedelta(days=float(value))
         except OverflowError:
@@ -348,21 +348,9 @@ def normalize_date(
     >>> normalize_date(1715270400000).value  # Feishu: 2024-05-10 00:00 in Beijing
     datetime.date(2024, 5, 10)
     """
-    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:  # 2024-05-10, the form most cells already use
-            return ok(date.fromisoformat(value))
-        except ValueError:
-            pass
-    if type(value) is str:
-        plain = _PLAIN_DAY.fullmatch(value)
-        if plain is not None:
-            # 2024/5/10, 2024年5月10日, 2024.05.10, 20240510: what the general path reads
-            # as a bare day (no time, no zone), without folding, the lru cache or _YMD.
-            y, m, d = plain.group(1, 2, 3) if plain.group(1) else plain.group(4, 5, 6)
-            try:
-                return ok(date(int(y), int(m), int(d)))
-            except ValueError:
-                return fail(REASON_INVALID)
+    day = _common_day(value)
+    if day is not None:
+        return ok(day)
     parsed = _read(value, ambiguous)
     if parsed is None:
         return ok(None)
@@ -371,6 +359,52 @@ def normalize_date(
     if parsed.offset is None:
         return ok(parsed.day)
     return ok(_local(parsed, zone(tz) if isinstance(tz, str) else tz).date())
+
+
+def _common_day(value: Any) -> date | None:
+    """What :func:`normalize_date` gives for the forms most date cells use, read without
+    folding, the lru cache or the general patterns; None for anything else (which takes the
+    general path, and so does a day that does not exist: it says which part is wrong).
+
+    The forms: 2024-05-10 (the C parser); 2024/5/10, 2024年5月10日, 2024.05.10 and 20240510
+    with no time and no zone; Excel serial day numbers with no time of day (45422.0); and
+    date cells.
+    """
+    kind = type(value)
+    if kind is str:
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                return None
+        plain = _PLAIN_DAY.fullmatch(value)
+        if plain is None:
+            return None
+        y, m, d = plain.group(1, 2, 3) if plain.group(1) else plain.group(4, 5, 6)
+        try:
+            return date(int(y), int(m), int(d))
+        except ValueError:
+            return None
+    if kind is float or kind is int:
+        # A whole serial day is midnight: the general path rounds its time away.
+        if 0 < value < _SERIAL_DAYS_BELOW and (kind is int or value.is_integer()):
+            return (EXCEL_EPOCH + timedelta(days=value)).date()
+        return None
+    return value if kind is date else None
+
+
+#: Numbers below this are Excel serial days (see _from_number).
+_SERIAL_DAYS_BELOW = 1e6
+
+
+def plain_dates(cells: Sequence[Any]) -> list[date | None]:
+    """Per cell: what :func:`normalize_date` gives for the commonest date cells (ISO and
+    plain written days, whole Excel serial days, date cells); else None.
+
+    >>> plain_dates(["2024/5/10", 45422.0, "2024-02-30", "下周"])
+    [datetime.date(2024, 5, 10), datetime.date(2024, 5, 10), None, None]
+    """
+    return [_common_day(cell) for cell in cells]
 
 
 def normalize_datetime(
@@ -442,6 +476,9 @@ _PLAN = re.compile(
     re.DOTALL,
 )
 _DATE_LIKE_START = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}")
+#: Where the task starts in a plan written "YYYY-MM-DD:事项", and what may not start it.
+PLAN_TASK_AT = 11
+_TASK_LEADS = ":：,，;；、-— "
 
 
 def normalize_dated_text(
@@ -472,8 +509,8 @@ def normalize_dated_text(
         except ValueError:
             pass
         else:
-            rest = clean_line(text[11:])
-            if rest and rest[0] not in ":：,，;；、-— ":
+            rest = clean_line(text[PLAN_TASK_AT:])
+            if rest and rest[0] not in _TASK_LEADS:
                 return ok((f"{text[:10]}:{rest}", day_value))
     text = clean_line(text)
     if not text:
@@ -490,9 +527,37 @@ def normalize_dated_text(
     # The task keeps its own characters (Chinese punctuation included): cut it from the
     # unfolded text, which has the same length as the folded one.
     rest = text[match.start("rest") :].strip()
-    rest = rest.lstrip(":：,，;；、-— ").strip()
+    rest = rest.lstrip(_TASK_LEADS).strip()
     label = f"{day.value.isoformat()}:{rest}" if rest else day.value.isoformat()
     return ok((label, day.value))
+
+
+def plain_plans(cells: Sequence[Any]) -> list[tuple[str, date] | None]:
+    """Per cell: what :func:`normalize_dated_text` gives for a plan already written the
+    documented way, "YYYY-MM-DD:事项" with a clean task; else None.
+
+    >>> plain_plans(["2024-05-20:跟进合同签订", "2024/5/20 跟进", "2024-05-20: 跟进"])[1:]
+    [None, None]
+    """
+    return [_common_plan(cell) for cell in cells]
+
+
+def _common_plan(value: Any) -> tuple[str, date] | None:
+    if (
+        type(value) is str
+        and len(value) > PLAN_TASK_AT
+        and value[10] == ":"
+        and value[4] == "-"
+        and value[7] == "-"
+        and value[:10].isascii()
+        and value[PLAN_TASK_AT] not in _TASK_LEADS
+        and is_clean_line(value[PLAN_TASK_AT:])
+    ):
+        try:
+            return (value, date.fromisoformat(value[:10]))
+        except ValueError:
+            return None
+    return None
 
 
 def plain_datetimes(cells: Sequence[Any], tz: tzinfo) -> list[datetime | None]:

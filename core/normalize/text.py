@@ -349,6 +349,16 @@ _CLEAN_EMAIL = re.compile(
 )
 
 
+def is_clean_line(text: str) -> bool:
+    """Whether :func:`normalize_text` returns ``text`` as it is (and so does
+    :func:`clean_line`).
+
+    >>> is_clean_line("跟进合同签订"), is_clean_line("跟进  合同")
+    (True, False)
+    """
+    return _CLEAN_LINE.fullmatch(text) is not None
+
+
 def clean_lines(cells: Sequence[Any]) -> list[str | None]:
     """Per cell: the cell when :func:`normalize_text` would return it unchanged, else None.
 

@@ -9,7 +9,7 @@ equal the normalizer's, and for the rest it must step aside.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 
@@ -22,13 +22,15 @@ from core.normalize import dates as dates_module
 from core.normalize import (
     normalize_address,
     normalize_customer_id,
+    normalize_date,
+    normalize_dated_text,
     normalize_datetime,
     normalize_email,
     normalize_phone,
     normalize_text,
 )
 from core.normalize.address import common_addresses
-from core.normalize.dates import plain_datetimes, zone
+from core.normalize.dates import plain_dates, plain_datetimes, plain_plans, zone
 from core.normalize.ids import common_ids
 from core.normalize.phones import common_phones
 from core.normalize.text import clean_emails, clean_lines
@@ -48,8 +50,19 @@ _text = st.one_of(
         fullmatch=True,
     ),
     st.from_regex(r"20[0-9]{2}-[01][0-9]-[0-3][0-9][0-2][0-9]:[0-5][0-9]", fullmatch=True),
+    st.from_regex(r"[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}[日号]?|[0-9]{8}", fullmatch=True),
+    st.from_regex(r"20[0-9]{2}-[01][0-9]-[0-3][0-9]:.{0,6}", fullmatch=True),
 )
-_cell = st.one_of(_text, st.integers(), st.floats(allow_nan=False), st.none())
+_cell = st.one_of(
+    _text,
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.floats(min_value=-10, max_value=2e6).map(round),  # whole Excel serial days
+    st.floats(min_value=-10.0, max_value=2e6).map(lambda day: float(round(day))),
+    st.dates(),
+    st.datetimes(),
+    st.none(),
+)
 
 
 _address = st.builds(
@@ -66,6 +79,8 @@ PAIRS: dict[str, tuple[Callable[[list[Any]], list[Any]], Callable[[Any], Any]]] 
     "customer_id": (common_ids, normalize_customer_id),
     "address": (common_addresses, normalize_address),
     "datetime": (partial(plain_datetimes, tz=SH), partial(normalize_datetime, tz=SH)),
+    "date": (plain_dates, partial(normalize_date, tz=SH)),
+    "plan": (plain_plans, partial(normalize_dated_text, tz=SH)),
 }
 
 
@@ -113,6 +128,33 @@ def test_fast_forms_recognize_the_common_cells_and_step_aside_otherwise() -> Non
             SH,
         )
     ] == [True, True, True, False, False]
+    assert (
+        plain_dates(["2024-05-10", "2024年5月10日", "20240510", 45422.0, 45422, date(2024, 5, 10)])
+        == [date(2024, 5, 10)] * 6
+    )
+    # A time of day, a day that does not exist, a timestamp, text: the general path.
+    assert (
+        plain_dates(
+            [45422.5, "2024-02-30", "2024-13-01", 1715270400000, "明天", datetime(2024, 5, 10)]
+        )
+        == [None] * 6
+    )
+    assert plain_plans(["2024-05-20:跟进合同签订", "2024-05-20:回访 满意度"]) == [
+        ("2024-05-20:跟进合同签订", date(2024, 5, 20)),
+        ("2024-05-20:回访 满意度", date(2024, 5, 20)),
+    ]
+    assert (
+        plain_plans(
+            [
+                "2024-05-20: 跟进",
+                "2024-05-20：跟进",
+                "2024/05/20:跟进",
+                "2024-02-30:跟进",
+                "2024-05-20:",
+            ]
+        )
+        == [None] * 5
+    )
 
 
 def _wall(moment: datetime) -> tuple[Any, ...]:

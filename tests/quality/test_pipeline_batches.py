@@ -9,7 +9,7 @@ public functions by hand and every test compares against it.
 from __future__ import annotations
 
 import gc
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -215,6 +215,27 @@ def test_fields_whose_values_never_repeat_stop_being_remembered(
     assert fields["phone"].memo is None  # phones are never remembered
     assert fields["level"].memo is not None  # a dropdown repeats
     assert len(fields["level"].memo) < 64
+
+
+def test_clean_values_that_never_repeat_stop_being_remembered_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cells a column's fast form reads (clean text, plain dates) are remembered on the way
+    too; a column of them that never repeats must be let go like any other."""
+    monkeypatch.setattr(core.effects, "CACHE_CHECK", 64)
+    effects = PipelineOptions(today=TODAY)._plan().effects(TODAY)
+    first = date(2020, 1, 1)
+    for batch in range(2):
+        numbers = range(batch * 100, batch * 100 + 100)
+        names = effects.column("contact_name", [f"王伟{n}" for n in numbers])
+        days = effects.column(
+            "last_follow_up", [(first + timedelta(days=n)).isoformat() for n in numbers]
+        )
+        assert names[-1] == (("contact_name", f"王伟{numbers[-1]}"),)
+        assert days[-1] == (("last_follow_up", first + timedelta(days=numbers[-1])),)
+    fields = effects._fields
+    assert fields["contact_name"].memo is None
+    assert fields["last_follow_up"].memo is None
 
 
 def test_remembered_date_checks_follow_the_year() -> None:
