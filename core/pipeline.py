@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice, repeat
@@ -177,7 +177,31 @@ _STAND_IN_VALUES = {
     name: None if default is PydanticUndefined else default
     for name, default in _CUSTOMER_DEFAULTS.items()
 }
-_CUSTOMER_FIELD_NAMES = tuple(_CUSTOMER_DEFAULTS)
+
+
+def _row_builder(defaults: dict[str, Any]) -> Callable[..., dict[str, Any]]:
+    """A function of one value per field of ``defaults``, in order, that returns the row's
+    dict of them (in that order).
+
+    Made once from source, the way ``dataclasses`` makes ``__init__``: it copies
+    ``defaults`` and stores each value under a constant key, which costs a third fewer
+    instructions than ``dict(zip(names, values))`` building the dict key by key, and a
+    batch passes it its columns through ``map`` with no tuple per row.
+    """
+    arguments = [f"_{at}" for at in range(len(defaults))]
+    stores = "".join(
+        f"    row[{name!r}] = {argument}\n"
+        for name, argument in zip(defaults, arguments, strict=True)
+    )
+    source = f"def build({', '.join(arguments)}):\n    row = copy()\n{stores}    return row\n"
+    namespace: dict[str, Any] = {"copy": defaults.copy}
+    exec(source, namespace)  # (source made above from the model's own field names)
+    built: Callable[..., dict[str, Any]] = namespace["build"]
+    return built
+
+
+#: One row's values, in Customer field order, as the dict a Customer holds.
+_customer_row = _row_builder(_CUSTOMER_DEFAULTS)
 #: RowOutcome's own constructor without its Python-level __new__ (one per clean row).
 _new_outcome = tuple.__new__
 _second = itemgetter(1)
@@ -251,7 +275,10 @@ class _Plan:
         #: (tags people entered, rules that passed) -> (the row's tags, the tags added)
         self._merges: dict[tuple[tuple[str, ...], int], tuple[tuple[str, ...], tuple[str, ...]]]
         self._merges = {}
-        self._fields_sets: dict[tuple[str, ...], dict[int, set[str]]] = {}
+        #: One bit per dictionary field, and the fields a row sets by which of them it
+        #: filled in (a few patterns across all tables: remembered).
+        self.field_bits = {name: 1 << bit for bit, name in enumerate(self.fields_of)}
+        self._fields_sets: dict[int, set[str]] = {}
         self.choices = {name: table.choices for name, table in self.normalize.enum_tables.items()}
         self.zone = ZoneInfo(options.timezone)
         self._effects: EffectTable | None = None
@@ -312,20 +339,26 @@ class _Plan:
         size = len(group)
         careful: set[int] = set()  # rows with an issue somewhere: assembled one by one
         flagged_in: defaultdict[int, list[int]] = defaultdict(list)  # row -> its columns
-        empty_bits = [0] * size  # per row, one bit per column whose cell was empty
+        # Per row, the dictionary fields whose cells were empty, one bit per field (the
+        # fields a row sets follow from those filled in: see _fields_set).
+        empty_bits = [0] * size
+        filled_bits = 0  # the dictionary fields among the columns
         values_of: dict[str, list[Any]] = {}  # field -> its value in each row
         required = self.required_set
-        for bit, (name, column) in enumerate(zip(names, columns, strict=True)):
+        field_bits = self.field_bits
+        for at_column, (name, column) in enumerate(zip(names, columns, strict=True)):
             fields = self.fields_of.get(name)
             if fields is None:  # not a customer field: every row carries a warning
                 for at in range(size):
-                    flagged_in[at].append(bit)
+                    flagged_in[at].append(at_column)
                 continue
+            bit = field_bits[name]
+            filled_bits |= bit
             flagged = positions(list(map(type, column)), Flagged)
             empty = positions(column, NOTHING)  # (an empty Flagged too: it is flagged)
             if flagged or empty:
                 for at in flagged:
-                    flagged_in[at].append(bit)
+                    flagged_in[at].append(at_column)
                 if name in required:
                     careful.update(empty)
                 # Empty and flagged cells stand in with the fields' defaults, so that every
@@ -336,7 +369,7 @@ class _Plan:
                     column[at] = stand_in
                 for at in empty:
                     column[at] = stand_in
-                    empty_bits[at] |= 1 << bit
+                    empty_bits[at] |= bit
             for at, field_name in enumerate(fields):
                 values_of[field_name] = list(map(_second, map(itemgetter(at), column)))
             values = values_of[name]
@@ -351,40 +384,25 @@ class _Plan:
         masks = self._rule_masks(values_of, size, today) if self.rules else None
         manual_tags = values_of.get("tags")
 
-        # Each row's values in Customer field order; fields with no column keep defaults.
-        in_rows = islice(  # (repeat() never ends: with no column at all, nothing would)
-            zip(
+        # Each row's dict of values in Customer field order, made from the columns; fields
+        # with no column keep their defaults. (repeat() never ends: with no column at all,
+        # islice stops it.)
+        rows_data = islice(
+            map(
+                _customer_row,
                 *[
                     values_of[name] if name in values_of else repeat(default)
                     for name, default in _CUSTOMER_DEFAULTS.items()
                 ],
-                strict=False,
             ),
             size,
         )
-        # The fields rows set, by which of their cells were empty (a few patterns a table).
-        fields_sets = self._fields_sets.get(names)
-        if fields_sets is None:
-            if len(self._fields_sets) >= _ANSWERS_KEPT:
-                self._fields_sets.clear()
-            fields_sets = self._fields_sets[names] = {}
         merges = self._merges
-        for position, row_values in enumerate(in_rows):
+        fields_set_of = self._fields_set
+        for position, data in enumerate(rows_data):
             if position in careful:
                 continue
-            data = dict(zip(_CUSTOMER_FIELD_NAMES, row_values, strict=True))
-            bits = empty_bits[position]
-            fields_set = fields_sets.get(bits)
-            if fields_set is None:
-                if len(fields_sets) >= _ANSWERS_KEPT:  # (bounded, however sparse the table)
-                    fields_sets.clear()
-                fields_set = fields_sets[bits] = {
-                    field_name
-                    for bit, name in enumerate(names)
-                    if not bits >> bit & 1
-                    for field_name in self.fields_of.get(name, ())
-                }
-            fields_set = fields_set.copy()
+            fields_set = fields_set_of(filled_bits ^ empty_bits[position]).copy()
             added: tuple[str, ...] = ()
             if masks is not None and masks[position]:
                 manual = () if manual_tags is None else manual_tags[position]
@@ -410,6 +428,21 @@ class _Plan:
             outcomes[indexes[position]] = self._assemble(
                 group[position], cells, flagged_cells, required_cells, today
             )
+
+    def _fields_set(self, filled: int) -> set[str]:
+        """The fields a row sets when the dictionary fields in bits ``filled`` are filled
+        in: each one's own and those derived from it. (The caller copies it.)"""
+        fields_set = self._fields_sets.get(filled)
+        if fields_set is None:
+            if len(self._fields_sets) >= _ANSWERS_KEPT:  # (bounded, however sparse the tables)
+                self._fields_sets.clear()
+            fields_set = self._fields_sets[filled] = {
+                field_name
+                for name, bit in self.field_bits.items()
+                if filled & bit
+                for field_name in self.fields_of[name]
+            }
+        return fields_set
 
     def _rule_masks(self, values_of: Mapping[str, list[Any]], size: int, today: date) -> list[int]:
         """Per row, one bit per rule whose tests all pass; each test is asked once per
