@@ -119,7 +119,7 @@ class PipelineOptions:
         return plan
 
 
-@dataclass
+@dataclass(slots=True)
 class PipelineCounts:
     """Run counters for reports and the run record."""
 
@@ -132,18 +132,24 @@ class PipelineCounts:
     by_reason: Counter[str] = field(default_factory=Counter)
 
     def add(self, outcome: RowOutcome) -> None:
+        # (Called once per row: the outcome's fields are read once each, and a row without
+        # issues, nearly every one, skips the reasons.)
         self.rows += 1
-        if outcome.quarantined:
+        issues = outcome.issues
+        if outcome.customer is None:
             self.quarantined += 1
         else:
             self.clean += 1
-            if outcome.issues:
+            if issues:
                 self.warned += 1
-        self.masked_sensitive += outcome.masked
+        if outcome.masked:
+            self.masked_sensitive += outcome.masked
         if outcome.added_tags:
             self.tagged += 1
-        for issue in outcome.issues:
-            self.by_reason[issue.reason] += 1
+        if issues:
+            by_reason = self.by_reason
+            for issue in issues:
+                by_reason[issue.reason] += 1
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -305,8 +311,15 @@ class _Plan:
         # Rows of one table nearly always have the same columns; sparse records (Airtable
         # leaves empty fields out) form a few groups.
         groups: dict[tuple[str, ...], list[int]] = {}
+        last_names: tuple[str, ...] | None = None
+        last_group: list[int] = []
         for index, row in enumerate(rows):
-            groups.setdefault(tuple(row.values), []).append(index)
+            names = tuple(row.values)
+            # The same names as the row before (the names themselves, in the same order,
+            # found by identity): no need to hash them.
+            if names != last_names:
+                last_names, last_group = names, groups.setdefault(names, [])
+            last_group.append(index)
         outcomes: list[RowOutcome | None] = [None] * len(rows)
         for names, indexes in groups.items():
             group = rows if len(groups) == 1 else [rows[index] for index in indexes]
