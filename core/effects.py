@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from enum import IntEnum
 from functools import partial
@@ -139,10 +140,12 @@ class _Field:
     choice_rank: int
     scanned_rank: int | None  # None: not scanned for sensitive numbers
     dated: bool  # whether its value (or one derived from it) is a date to check
-    memo: dict[Any, Effect] | None
+    memo: dict[Any, Effect] | None  # raw -> effect, for effects without issues
     #: The clean cells of a column read at once (see core.normalize.text.clean_lines).
     fast_form: Callable[[Sequence[Any]], list[Any]] | None = None
     seen: int = 0  # cells looked up since the memo (re)started
+    #: raw text -> its effect with issues (kept apart from ``memo``: see EffectTable.column)
+    flagged: dict[str, Flagged] = dataclass_field(default_factory=dict)
     shape: int = 0  # _PLAIN, _TEXT, _DATE, _PLAN or _OTHER, set by __post_init__
     date_name: str = ""  # a dated text's date field, set by __post_init__
 
@@ -221,11 +224,18 @@ class EffectTable:
         self._unknown: dict[str, Flagged] = {}
         self._derived: dict[tuple[Any, ...], tuple[Pair, ...]] = {}
 
-    def column(self, name: str, cells: Sequence[Any]) -> list[Effect]:
-        """The effects of a column of field ``name``'s raw cells, in order."""
+    def column(self, name: str, cells: Sequence[Any]) -> tuple[list[Effect], list[int]]:
+        """The effects of a column of field ``name``'s raw cells, in order, and where the
+        :class:`Flagged` ones are.
+
+        A field's memo holds the effects without issues, which nearly every cell has, so
+        one lookup of the column finds them; a cell with issues is looked up on its own
+        (in ``field.flagged``), which is how its position is known without a pass over
+        every effect.
+        """
         field = self._fields.get(name)
         if field is None:
-            return [self._unknown_column(name)] * len(cells)
+            return [self._unknown_column(name)] * len(cells), list(range(len(cells)))
         memo = field.memo
         effects: list[Effect | None]
         if memo is not None:
@@ -244,25 +254,34 @@ class EffectTable:
                         if type(cell) is str:  # (other cells are remembered by a typed key)
                             memo[cell] = effect
         elif field.fast_form is not None:
-            effects = self._fast(field, cells)
+            effects = self._fast(field, cells)  # (a fast form's effects have no issues)
         else:
             effects = [None] * len(cells)
+        flagged: list[int] = []
         if None in effects:
             compute, lookup = self._compute, self._lookup
             for index in positions(effects, None):
                 raw = cells[index]
                 if type(raw) is not str:
-                    effects[index] = lookup(field, raw)
+                    effect = lookup(field, raw)
                 elif memo is None:
-                    effects[index] = compute(field, raw) if raw else NOTHING
+                    effect = compute(field, raw) if raw else NOTHING
                 else:  # not remembered when the column was looked up, maybe since
                     effect = memo.get(raw)
                     if effect is None:
-                        effect = memo[raw] = compute(field, raw)
-                    effects[index] = effect
-        if memo is not None and len(memo) >= CACHE_CHECK:
+                        effect = field.flagged.get(raw)
+                    if effect is None:
+                        effect = compute(field, raw)
+                        if type(effect) is Flagged:
+                            field.flagged[raw] = effect
+                        else:
+                            memo[raw] = effect
+                effects[index] = effect
+                if type(effect) is Flagged:
+                    flagged.append(index)
+        if memo is not None and len(memo) + len(field.flagged) >= CACHE_CHECK:
             self._review(field)
-        return effects  # type: ignore[return-value]  # every None was replaced
+        return effects, flagged  # type: ignore[return-value]  # every None was replaced
 
     def _fast(self, field: _Field, cells: Sequence[Any]) -> list[Effect | None]:
         """Effects of the cells the field's fast form reads (None for the others), each the
@@ -390,7 +409,9 @@ class EffectTable:
         lookups missed: values of this field rarely repeat (phones, addresses, timestamps),
         and remembering them would only cost time and memory.
         """
-        if field.memo is not None and field.seen < len(field.memo) * 2:
+        remembered = len(field.flagged) + (0 if field.memo is None else len(field.memo))
+        field.flagged = {}
+        if field.seen < remembered * 2:
             field.memo = None
             return
         field.memo = _fresh_memo()

@@ -323,13 +323,15 @@ class _Plan:
         outcomes: list[RowOutcome | None] = [None] * len(rows)
         for names, indexes in groups.items():
             group = rows if len(groups) == 1 else [rows[index] for index in indexes]
-            columns = [
+            looked_up = [
                 effects.column(name, cells)
                 for name, cells in zip(
                     names, zip(*[row.values.values() for row in group], strict=True), strict=True
                 )
             ]
-            self._group(names, group, columns, today, outcomes, indexes)
+            columns = [effects_ for effects_, _ in looked_up]
+            flagged = [at for _, at in looked_up]
+            self._group(names, group, columns, flagged, today, outcomes, indexes)
         return outcomes  # type: ignore[return-value]  # every row has its outcome
 
     def _group(
@@ -337,6 +339,7 @@ class _Plan:
         names: tuple[str, ...],
         group: Sequence[SourceRow],
         columns: list[list[Effect]],
+        flagged_at: list[list[int]],
         today: date,
         outcomes: list[RowOutcome | None],
         indexes: Sequence[int],
@@ -346,8 +349,9 @@ class _Plan:
 
         Clean rows (no cell with an issue, every required field filled: nearly all) are
         laid out column by column: each column's effects become a list of values per field,
-        rules are tested a column at a time, and a row is then one ``dict(zip(...))`` of
-        its values. The other rows are assembled one by one (:meth:`_assemble`).
+        rules are tested a column at a time, and a row's dict is then made from the
+        columns. The other rows are assembled one by one (:meth:`_assemble`).
+        ``flagged_at`` holds, per column, where its Flagged effects are.
         """
         size = len(group)
         careful: set[int] = set()  # rows with an issue somewhere: assembled one by one
@@ -359,7 +363,9 @@ class _Plan:
         values_of: dict[str, list[Any]] = {}  # field -> its value in each row
         required = self.required_set
         field_bits = self.field_bits
-        for at_column, (name, column) in enumerate(zip(names, columns, strict=True)):
+        for at_column, (name, column, flagged) in enumerate(
+            zip(names, columns, flagged_at, strict=True)
+        ):
             fields = self.fields_of.get(name)
             if fields is None:  # not a customer field: every row carries a warning
                 for at in range(size):
@@ -367,7 +373,6 @@ class _Plan:
                 continue
             bit = field_bits[name]
             filled_bits |= bit
-            flagged = positions(list(map(type, column)), Flagged)
             empty = positions(column, NOTHING)  # (an empty Flagged too: it is flagged)
             if flagged or empty:
                 for at in flagged:

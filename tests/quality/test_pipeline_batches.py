@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import core.effects
 from bench.pipeline import HEADER_TO_FIELD, RULES, generate
+from core.effects import Flagged
 from core.fields import FIELDS
 from core.issues import Severity
 from core.normalize import RowNormalizer
@@ -227,15 +228,29 @@ def test_clean_values_that_never_repeat_stop_being_remembered_too(
     first = date(2020, 1, 1)
     for batch in range(2):
         numbers = range(batch * 100, batch * 100 + 100)
-        names = effects.column("contact_name", [f"王伟{n}" for n in numbers])
-        days = effects.column(
+        names, flagged_names = effects.column("contact_name", [f"王伟{n}" for n in numbers])
+        days, flagged_days = effects.column(
             "last_follow_up", [(first + timedelta(days=n)).isoformat() for n in numbers]
         )
+        assert flagged_names == flagged_days == []
         assert names[-1] == (("contact_name", f"王伟{numbers[-1]}"),)
         assert days[-1] == (("last_follow_up", first + timedelta(days=numbers[-1])),)
     fields = effects._fields
     assert fields["contact_name"].memo is None
     assert fields["last_follow_up"].memo is None
+
+
+def test_a_column_says_where_its_cells_with_issues_are() -> None:
+    """Cells with issues are remembered apart from the others; their positions come back
+    with the column, the first time a value is met and every time after."""
+    effects = PipelineOptions(today=TODAY)._plan().effects(TODAY)
+    for cells in (["重点", "D级", "", "D级", "VIP"], ["D级", "普通", None, "D级"]):
+        column, flagged = effects.column("level", cells)
+        assert flagged == [at for at, effect in enumerate(column) if type(effect) is Flagged]
+        assert flagged == [at for at, cell in enumerate(cells) if cell == "D级"]
+    phones, flagged = effects.column("phone", ["13812345678", "138****5678", 13812345678])
+    assert flagged == [1]
+    assert phones[2] == (("phone", ("13812345678",)),)
 
 
 def test_remembered_date_checks_follow_the_year() -> None:
