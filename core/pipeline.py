@@ -210,7 +210,6 @@ def _row_builder(defaults: dict[str, Any]) -> Callable[..., dict[str, Any]]:
 _customer_row = _row_builder(_CUSTOMER_DEFAULTS)
 #: RowOutcome's own constructor without its Python-level __new__ (one per clean row).
 _new_outcome = tuple.__new__
-_second = itemgetter(1)
 _stage_and_rank = itemgetter(0, 1)
 
 
@@ -389,7 +388,7 @@ class _Plan:
                     column[at] = stand_in
                     empty_bits[at] |= bit
             for at, field_name in enumerate(fields):
-                values_of[field_name] = list(map(_second, map(itemgetter(at), column)))
+                values_of[field_name] = [effect[at][1] for effect in column]
             values = values_of[name]
             if name in required and ("" in values or () in values or None in values):
                 # (stand-ins hold None or (): those rows are careful already)
