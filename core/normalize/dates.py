@@ -388,7 +388,7 @@ def _common_day(value: Any) -> date | None:
     if kind is float or kind is int:
         # A whole serial day is midnight: the general path rounds its time away.
         if 0 < value < _SERIAL_DAYS_BELOW and (kind is int or value.is_integer()):
-            return (EXCEL_EPOCH + timedelta(days=value)).date()
+            return (EXCEL_EPOCH + timedelta(value)).date()
         return None
     return value if kind is date else None
 
