@@ -36,6 +36,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.fields import FIELDS, field_for_header
+from core.mapping import plan_headers
 from core.pipeline import PipelineCounts, PipelineOptions, SourceRow, process_rows
 from core.settings import QualitySettings, TagRule
 
@@ -482,14 +483,14 @@ def run(rows: list[dict[str, Any]], options: PipelineOptions) -> PipelineCounts:
 
 
 def read_tables(rows: list[dict[str, Any]]) -> Iterator[SourceRow]:
-    """The "map" stage as a connector does it: a table's header row is looked up once, then
-    each row's cells are paired with the fields of their columns."""
+    """The "map" stage as a connector does it (core.mapping): a table's header row is
+    planned once, then each row's cells are paired with the fields of their columns."""
     for start in range(0, len(rows), TABLE_ROWS):
         table = rows[start : start + TABLE_ROWS]
-        fields = [HEADER_TO_FIELD[header] for header in table[0]]
         name = f"table{start // TABLE_ROWS + 1}"
+        map_row = plan_headers(name, list(table[0])).map_row
         for number, raw in enumerate(table, start=2):
-            yield SourceRow(name, str(number), dict(zip(fields, raw.values(), strict=True)))
+            yield SourceRow(name, str(number), map_row(list(raw.values())))
 
 
 def calibrate() -> float:

@@ -7,12 +7,15 @@ column, because guessing there is how data ends up in the wrong field.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from operator import itemgetter
 from typing import Any, Literal
 
 from core.errors import TargetError
 from core.fields import FIELD_BY_NAME, REQUIRED_FIELDS, field_for_header, header_key
+from core.rowdicts import row_builder
 
 Columns = Literal["default"] | Mapping[str, str]
 
@@ -40,11 +43,25 @@ class HeaderPlan:
 
     def map_row(self, cells: Sequence[Any]) -> dict[str, Any]:
         """Canonical field -> raw cell value for one row (cells past the row's end are None)."""
-        size = len(cells)
-        return {
-            name: cells[index] if index < size else None
-            for index, name in self.field_by_index.items()
-        }
+        width, pick, build = self._row_maker
+        if len(cells) < width:  # (tables leave a row's trailing empty cells out)
+            cells = [*cells, *[None] * (width - len(cells))]
+        return build(*pick(cells))
+
+    @cached_property
+    def _row_maker(
+        self,
+    ) -> tuple[int, Callable[[Sequence[Any]], Sequence[Any]], Callable[..., dict[str, Any]]]:
+        # How many cells a row needs, what picks the owned ones out, and what makes the
+        # dict of them (core.rowdicts: one per table, used for every row).
+        indexes = tuple(self.field_by_index)
+        pick: Callable[[Sequence[Any]], Sequence[Any]]
+        if len(indexes) >= 2:
+            pick = itemgetter(*indexes)
+        else:  # (itemgetter of one index gives the cell itself, not a tuple)
+            pick = lambda cells: [cells[index] for index in indexes]  # noqa: E731
+        width = max(indexes) + 1 if indexes else 0
+        return width, pick, row_builder(dict.fromkeys(self.field_by_index.values()))
 
 
 class HeaderProblem(TargetError):
