@@ -294,8 +294,8 @@ class _Plan:
         last_group: list[int] = []
         for index, row in enumerate(rows):
             names = tuple(row.values)
-            # The same names as the row before (the names themselves, in the same order,
-            # found by identity): no need to hash them.
+            # The same names as the row before (usually the very same string objects, so
+            # comparing is cheap): no need to hash them.
             if names != last_names:
                 last_names, last_group = names, groups.setdefault(names, [])
             last_group.append(index)
