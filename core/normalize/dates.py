@@ -508,16 +508,11 @@ def normalize_dated_text(
     text = cell_text(value)
     if text is None:
         return ok(None)
-    if len(text) > 11 and text[4] == "-" and text[10] == ":" and text[:10].isascii():
-        # Already "YYYY-MM-DD:事项", the documented form: the common case.
-        try:
-            day_value = date.fromisoformat(text[:10])
-        except ValueError:
-            pass
-        else:
-            rest = clean_line(text[PLAN_TASK_AT:])
-            if rest and rest[0] not in _TASK_LEADS:
-                return ok((f"{text[:10]}:{rest}", day_value))
+    day_value = _documented_day(text)
+    if day_value is not None:  # already "YYYY-MM-DD:事项", the documented form: the common case
+        rest = clean_line(text[PLAN_TASK_AT:])
+        if rest and rest[0] not in _TASK_LEADS:
+            return ok((f"{text[:PLAN_TASK_AT]}{rest}", day_value))
     text = clean_line(text)
     if not text:
         return ok(None)
@@ -549,18 +544,19 @@ def plain_plans(cells: Sequence[Any]) -> list[tuple[str, date] | None]:
 
 
 def _common_plan(value: Any) -> tuple[str, date] | None:
-    if (
-        type(value) is str
-        and len(value) > PLAN_TASK_AT
-        and value[10] == ":"
-        and value[4] == "-"
-        and value[7] == "-"
-        and value[:10].isascii()
-        and value[PLAN_TASK_AT] not in _TASK_LEADS
-        and is_clean_line(value[PLAN_TASK_AT:])
-    ):
+    if type(value) is not str:
+        return None
+    day = _documented_day(value)
+    if day is None or value[PLAN_TASK_AT] in _TASK_LEADS or not is_clean_line(value[PLAN_TASK_AT:]):
+        return None
+    return (value, day)
+
+
+def _documented_day(text: str) -> date | None:
+    """The date of a plan written the documented way, "YYYY-MM-DD:事项", else None."""
+    if len(text) > PLAN_TASK_AT and text[10] == ":" and text[4] == "-" and text[:10].isascii():
         try:
-            return (value, date.fromisoformat(value[:10]))
+            return date.fromisoformat(text[:10])
         except ValueError:
             return None
     return None
